@@ -1,0 +1,34 @@
+#pragma once
+
+#include <boost/program_options.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace crimp::cli
+{
+
+namespace po = boost::program_options;
+
+// One `crimp <name>` subcommand: its options (beyond --help, --config, --verbose and --quiet, which
+// every command has) and the function that runs it with the parsed values.
+struct command {
+    std::string name;
+    std::string summary;
+    std::function<void(po::options_description &)> add_options;
+    std::function<void(const po::variables_map &)> run;
+};
+
+command make_models_command();
+command make_train_command();
+command make_evaluate_command();
+
+// Parses `crimp <command> [options]`, runs the command and returns the exit status: 0 on success,
+// 2 for usage errors, 1 for failures.
+int run_command_line(int argc, const char *const argv[], const std::vector<command> &commands);
+
+// Writes a JSON document to a file, or to standard output when the path is "-".
+void write_json_file(const std::string &path, const std::string &document);
+
+} // namespace crimp::cli
