@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Checks the exit status and messages of crimp's command line for help, usage errors and bad input.
+set -u
+crimp=${1:?usage: cli_test.sh PATH_TO_CRIMP}
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+failures=0
+
+# expect STATUS PATTERN ARGS...: runs crimp with ARGS, checks its exit status and that the
+# combined output matches the extended regular expression PATTERN.
+expect() {
+    local status=$1 pattern=$2
+    shift 2
+    local output actual
+    output=$("$crimp" "$@" 2>&1)
+    actual=$?
+    if [[ $actual -ne $status ]]; then
+        echo "FAIL: crimp $* exited with $actual, expected $status. Output:"
+        echo "$output"
+        failures=$((failures + 1))
+    elif ! grep -Eq -- "$pattern" <<<"$output"; then
+        echo "FAIL: crimp $* output does not match '$pattern'. Output:"
+        echo "$output"
+        failures=$((failures + 1))
+    else
+        echo "ok: crimp $*"
+    fi
+}
+
+expect 0 "Commands:" --help
+expect 2 "Usage: crimp" 
+expect 2 "unknown command 'frobnicate'" frobnicate
+expect 0 "--epochs" train --help
+expect 0 "--split" evaluate --help
+expect 0 "resnet20 +269722" models
+expect 2 "invalid" train --epochs abc --out "$scratch/m.pt"
+expect 2 "unrecognised option|unrecognized option" train --no-such-option
+expect 2 "--out" train --model resnet20
+expect 2 "unknown model 'resnet21'.*mobilenetv2" train --model resnet21 --out "$scratch/m.pt"
+expect 2 "invalid dataset 'mnist'" train --dataset mnist --out "$scratch/m.pt"
+expect 2 "contradict" models --verbose --quiet
+expect 2 "configuration file '$scratch/absent.ini' not found" models --config "$scratch/absent.ini"
+expect 1 "missing data file '$scratch/empty/cifar-10-batches-bin/data_batch_1.bin'" \
+    train --data-dir "$scratch/empty" --out "$scratch/m.pt" --epochs 1
+expect 1 "model file '$scratch/absent.pt' not found" evaluate --model "$scratch/absent.pt"
+
+# A configuration file supplies options, and the command line overrides them.
+cat >"$scratch/models.ini" <<'INI'
+classes = 100
+INI
+expect 0 "resnet20 +275572" models --config "$scratch/models.ini"
+expect 0 "resnet20 +269722" models --config "$scratch/models.ini" --classes 10
+cat >"$scratch/bad.ini" <<'INI'
+colours = 3
+INI
+expect 2 "colours" models --config "$scratch/bad.ini"
+
+if [[ $failures -ne 0 ]]; then
+    echo "$failures check(s) failed"
+    exit 1
+fi
+echo "all command-line checks passed"
