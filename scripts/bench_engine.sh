@@ -5,8 +5,9 @@
 set -euo pipefail
 
 readonly PROGRAM_NAME=${0##*/}
-readonly SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
-readonly REPO_ROOT=$(cd -- "$SCRIPT_DIR/.." && pwd)
+SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd -- "$SCRIPT_DIR/.." && pwd)
+readonly SCRIPT_DIR REPO_ROOT
 
 # Debian's python3-torch. A `python3` earlier on PATH (pyenv, a virtual environment) may
 # lack torch or carry a different LibTorch version than the one crimp links.
@@ -16,8 +17,9 @@ readonly TORCH_SCRIPT=$SCRIPT_DIR/bench_engine_torch.py
 readonly BATCH_SIZE=128
 readonly ALL_MODELS=resnet20,resnet18,vgg11,mobilenetv2
 
-# With the default ACTIVE policy, idle OpenMP threads spin and take CPU time from the
-# other threads and from other processes on the machine.
+# LibTorch from Debian uses GNU OpenMP (libgomp). With OMP_WAIT_POLICY unset, its idle
+# threads spin for up to 300,000 iterations before they sleep (GOMP_SPINCOUNT in the
+# libgomp manual), which takes CPU time from other threads and processes.
 export OMP_WAIT_POLICY=PASSIVE
 
 WORK_DIR=
@@ -93,11 +95,12 @@ print(value)
 EOF
 }
 
-# Print a/b with the given number of decimals.
+# Print a/b with 2 decimals, or n/a when b is not positive.
 format_ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'
 }
 
+# Print an images/s value with 1 decimal.
 format_rate() {
   awk -v x="$1" 'BEGIN { printf "%.1f", x }'
 }

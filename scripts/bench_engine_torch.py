@@ -26,7 +26,7 @@ import torch.nn.functional as F
 
 MODEL_NAMES = ("resnet20", "resnet18", "vgg11", "mobilenetv2")
 
-# CIFAR-10 binary format: each record is 1 label byte followed by 3072 pixel bytes,
+# Each record of a CIFAR-10 binary file is 1 label byte followed by 3072 pixel bytes,
 # stored as three 32x32 planes (red, green, blue).
 RECORD_BYTES = 1 + 3 * 32 * 32
 TRAIN_FILES = [f"data_batch_{index}.bin" for index in range(1, 6)]
@@ -43,7 +43,8 @@ WEIGHT_DECAY = 5e-4
 
 
 # ---------------------------------------------------------------------------
-# Networks. Each matches crimp's definition layer for layer, checked by parameter count.
+# Networks. Each matches crimp's definition layer for layer. bench_engine.sh checks that
+# the parameter counts agree with `crimp models`.
 
 
 def conv3x3(in_channels, out_channels, stride=1, groups=1):
@@ -57,8 +58,9 @@ def conv1x1(in_channels, out_channels, stride=1):
 class BasicBlock(nn.Module):
     """Two 3x3 convolutions with a shortcut.
 
-    Where the shape changes, the shortcut is either option A of He et al. (2016): subsample
-    and zero-pad the channels, with no parameters; or a 1x1 projection with batch norm.
+    Where the shape changes, CIFAR ResNets use option A of He et al. (2016), which subsamples
+    and zero-pads the channels and has no parameters. Other ResNets use a 1x1 projection
+    with batch norm.
     """
 
     def __init__(self, in_planes, planes, stride, padding_shortcut):
@@ -210,7 +212,7 @@ MODEL_BUILDERS = {"resnet20": resnet20, "resnet18": resnet18, "vgg11": VGG11, "m
 
 
 def build_model(name):
-    """Build a network with crimp's initialisation: Kaiming-normal (fan-out) convolutions."""
+    """Build a network and initialise its convolutions Kaiming-normal (fan-out, ReLU gain), as crimp does."""
     model = MODEL_BUILDERS[name]()
     for module in model.modules():
         if isinstance(module, nn.Conv2d):
@@ -333,7 +335,10 @@ def train(model, images, labels, epochs, batch_size, seed):
 
 @torch.no_grad()
 def infer(model, images, labels, batch_size):
-    """Classify the images in batches and return (images/s, accuracy); the time includes normalisation."""
+    """Classify the images in batches and return (images/s, accuracy, seconds).
+
+    The time includes normalisation, and the loss and accuracy bookkeeping that crimp also does.
+    """
     model.eval()
     start = time.perf_counter()
     loss_sum = 0.0
