@@ -58,7 +58,7 @@ Options:
   --train-images N    Training images per epoch (default: 10000).
   --epochs E          Training epochs; the last one is reported (default: 2).
   --models LIST       Comma-separated models (default: $ALL_MODELS).
-  --crimp PATH        crimp binary (default: build/engine/crimp in the repository).
+  --crimp PATH        crimp binary (default: build/crimp in the repository).
   -h, --help          Print this help and exit.
 
 Both sides run with OMP_WAIT_POLICY=PASSIVE, so idle OpenMP threads sleep instead of
@@ -135,7 +135,7 @@ threads=1
 train_images=10000
 epochs=2
 models=$ALL_MODELS
-crimp=$REPO_ROOT/build/engine/crimp
+crimp=$REPO_ROOT/build/crimp
 
 while [[ $# -gt 0 ]]; do
   case $1 in
