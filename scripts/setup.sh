@@ -26,7 +26,9 @@ done
 packages=(
     build-essential cmake ccache pkg-config
     libtorch-dev
-    libboost-program-options-dev libspdlog-dev nlohmann-json3-dev
+    libboost-program-options-dev libspdlog-dev nlohmann-json3-dev libtbb-dev libhdf5-dev
+    # the corruptions: OpenCV and libjpeg-turbo, as the CIFAR-10-C reference used them
+    libopencv-dev libjpeg62-turbo-dev
     doctest-dev
     # download_cifar.sh and its test
     curl ca-certificates tar python3

@@ -55,6 +55,41 @@ colours = 3
 INI
 expect 2 "colours" models --config "$scratch/bad.ini"
 
+# crimp corrupt: requests are validated before any data is read.
+expect 2 "nothing to do" corrupt
+expect 2 "unknown corruption 'hail'.*elastic_transform" corrupt --corruptions fog,hail --out "$scratch/c"
+expect 2 "invalid severity '6'" corrupt --severities 1,6 --out "$scratch/c"
+expect 1 "cannot create output folder '/dev/null/c'" corrupt --out /dev/null/c
+expect 1 "frost texture '$scratch/no-frost/frost1.png' not found" \
+    corrupt --corruptions frost --frost-dir "$scratch/no-frost" --data-dir "$scratch/empty" --out "$scratch/c"
+
+# With the exact CIFAR-10 test images, corrupted sets land in the CIFAR-10-C layout.
+shared_data=$(cd "$(dirname "$0")/../.." && pwd)/shared/data
+if [[ -f $shared_data/cifar-10-exact/test_batch.first1000.bin ]]; then
+    mkdir -p "$scratch/exact/cifar-10-batches-bin"
+    cp "$shared_data/cifar-10-exact/test_batch.first1000.bin" "$scratch/exact/cifar-10-batches-bin/test_batch.bin"
+    expect 0 "wrote 2 corruption\(s\) of 4 images" corrupt --data-dir "$scratch/exact" --images 4 \
+        --corruptions fog,contrast --severities 1,3 --out "$scratch/c"
+    # 2 severities × 4 images × 3072 bytes plus a 128-byte header; labels are 8 int64 values.
+    for file in fog.npy contrast.npy; do
+        size=$(stat -c %s "$scratch/c/$file")
+        if [[ $size -ne $((128 + 8 * 3072)) ]]; then
+            echo "FAIL: $file has $size bytes, expected $((128 + 8 * 3072))"
+            failures=$((failures + 1))
+        fi
+    done
+    if [[ $(stat -c %s "$scratch/c/labels.npy") -ne $((128 + 8 * 8)) ]]; then
+        echo "FAIL: labels.npy has the wrong size"
+        failures=$((failures + 1))
+    fi
+    expect 0 "wrote $scratch/p.png" corrupt --data-dir "$scratch/exact" --images 2 --image 1 \
+        --corruptions frost,snow --frost-dir "$shared_data/frost" --preview "$scratch/p.png"
+    expect 2 "invalid --image 5: the split has 2 images" corrupt --data-dir "$scratch/exact" --images 2 --image 5 \
+        --corruptions fog --preview "$scratch/p.png"
+else
+    echo "skipped: corrupted set checks need the exact CIFAR-10 test file at $shared_data"
+fi
+
 if [[ $failures -ne 0 ]]; then
     echo "$failures check(s) failed"
     exit 1

@@ -37,7 +37,7 @@ TEST_CASE("stratified split keeps class shares")
     const auto split = stratified_split(labels, all_positions(labels.size()), 200, 42);
 
     REQUIRE(split.held_out.size() == 200);
-    REQUIRE(split.kept.size() == 800);
+    REQUIRE(split.remaining.size() == 800);
     std::vector<int> per_class(10, 0);
     for (const auto position : split.held_out) {
         ++per_class[static_cast<std::size_t>(labels[position])];
@@ -52,7 +52,7 @@ TEST_CASE("stratified split parts are disjoint")
     const auto labels = balanced_labels();
     const auto split = stratified_split(labels, all_positions(labels.size()), 333, 1);
 
-    std::set<std::size_t> seen(split.kept.begin(), split.kept.end());
+    std::set<std::size_t> seen(split.remaining.begin(), split.remaining.end());
     for (const auto position : split.held_out) {
         CHECK(seen.count(position) == 0);
         seen.insert(position);

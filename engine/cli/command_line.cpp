@@ -24,7 +24,8 @@ void print_overview(std::ostream &out, const std::vector<command> &commands)
 {
     out << "crimp: search for compressed CNNs that stay accurate and robust to image corruptions.\n\n"
            "Usage: crimp <command> [options]\n"
-           "       crimp <command> --help\n\n"
+           "       crimp <command> --help\n"
+           "       crimp --version\n\n"
            "Commands:\n";
     for (const auto &entry : commands) {
         out << "  " << entry.name << std::string(12 - std::min<std::size_t>(11, entry.name.size()), ' ')
@@ -71,6 +72,10 @@ int run_command_line(int argc, const char *const argv[], const std::vector<comma
     if (arguments.empty()) {
         print_overview(std::cerr, commands);
         return exit_usage;
+    }
+    if (arguments[0] == "--version") {
+        std::cout << "crimp " << CRIMP_VERSION << '\n';
+        return exit_success;
     }
     if (arguments[0] == "--help" || arguments[0] == "-h" || arguments[0] == "help") {
         print_overview(std::cout, commands);

@@ -23,6 +23,7 @@ struct command {
 command make_models_command();
 command make_train_command();
 command make_evaluate_command();
+command make_corrupt_command();
 
 // Parses `crimp <command> [options]`, runs the command and returns the exit status: 0 on success,
 // 2 for usage errors, 1 for failures.

@@ -14,26 +14,9 @@ namespace
 
 nlohmann::json summary_to_json(const training_summary &summary)
 {
-    const auto &metadata = summary.metadata;
-    nlohmann::json history = nlohmann::json::array();
-    for (const auto &epoch : metadata.training.history) {
-        history.push_back({{"epoch", epoch.epoch},
-                           {"learning_rate", epoch.learning_rate},
-                           {"train_loss", epoch.train_loss},
-                           {"train_accuracy", epoch.train_accuracy},
-                           {"validation_loss", epoch.validation_loss},
-                           {"validation_accuracy", epoch.validation_accuracy},
-                           {"seconds", epoch.seconds},
-                           {"images_per_second", epoch.images_per_second}});
-    }
-    return {{"architecture", metadata.architecture},
-            {"dataset", to_string(metadata.dataset)},
-            {"train_images", metadata.split.train_images},
-            {"validation_images", metadata.split.validation_images},
-            {"best_epoch", metadata.training.best_epoch},
-            {"best_accuracy", summary.best_accuracy},
-            {"seconds", metadata.training.seconds},
-            {"history", history}};
+    auto document = nlohmann::json::parse(metadata_to_json(summary.metadata));
+    document["best_accuracy"] = summary.best_accuracy;
+    return document;
 }
 
 } // namespace

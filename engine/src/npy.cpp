@@ -221,7 +221,7 @@ void write_npy_bytes(const std::filesystem::path &file, const std::vector<T> &va
 {
     const std::size_t expected = std::accumulate(shape.begin(), shape.end(), std::size_t{1}, std::multiplies<>());
     if (expected != values.size()) {
-        throw std::invalid_argument("write_npy: shape holds " + std::to_string(expected) + " elements but "
+        throw std::invalid_argument("write_npy: shape contains " + std::to_string(expected) + " elements but "
                                     + std::to_string(values.size()) + " values were given");
     }
 
@@ -300,7 +300,7 @@ npy_array read_npy(const std::filesystem::path &file)
     bool big_endian = false;
     decode_descr(array, big_endian, file);
 
-    // 3. The data must be exactly as long as the shape says.
+    // 3. The data must be exactly as long as the shape and dtype require.
     const std::size_t expected_bytes = array.element_count() * array.item_size;
     if (bytes.size() - data_offset != expected_bytes) {
         std::ostringstream message;

@@ -51,10 +51,10 @@ index_split stratified_split(const std::vector<std::int64_t> &labels, const std:
         shuffle(members, generator);
         const auto boundary = members.begin() + static_cast<std::ptrdiff_t>(quota[label]);
         split.held_out.insert(split.held_out.end(), members.begin(), boundary);
-        split.kept.insert(split.kept.end(), boundary, members.end());
+        split.remaining.insert(split.remaining.end(), boundary, members.end());
     }
     std::sort(split.held_out.begin(), split.held_out.end());
-    std::sort(split.kept.begin(), split.kept.end());
+    std::sort(split.remaining.begin(), split.remaining.end());
     return split;
 }
 

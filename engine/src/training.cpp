@@ -117,15 +117,15 @@ image_set load_split_images(dataset_kind dataset, const std::filesystem::path &d
         return select(all, held_out.held_out);
     }
 
-    if (split.train_images > held_out.kept.size()) {
+    if (split.train_images > held_out.remaining.size()) {
         throw usage_error("invalid --train-images " + std::to_string(split.train_images) + ": only "
-                          + std::to_string(held_out.kept.size()) + " training images remain after the validation split");
+                          + std::to_string(held_out.remaining.size()) + " training images remain after the validation split");
     }
-    if (split.train_images == 0 || split.train_images == held_out.kept.size()) {
-        return select(all, held_out.kept);
+    if (split.train_images == 0 || split.train_images == held_out.remaining.size()) {
+        return select(all, held_out.remaining);
     }
     // The subset is itself a stratified hold-out of the remaining images, with a derived seed.
-    const auto subset = stratified_split(all.labels, held_out.kept, split.train_images, derive_seed(split.seed, 1));
+    const auto subset = stratified_split(all.labels, held_out.remaining, split.train_images, derive_seed(split.seed, 1));
     return select(all, subset.held_out);
 }
 
@@ -220,8 +220,11 @@ training_summary train_classifier(const training_options &options)
             const double elapsed = seconds_since(run_start);
             const double done = static_cast<double>(step + 1) / static_cast<double>(total_steps);
             bar.update(static_cast<std::size_t>(step + 1),
-                       fmt::format("epoch {}/{} loss {:.3f} {:.0f} img/s ETA {}", epoch, options.epochs,
+                       fmt::format("epoch {}/{} loss {:.3f} val {} {:.0f} img/s ETA {}", epoch, options.epochs,
                                    totals.loss_sum / static_cast<double>(totals.images),
+                                   record.history.empty()
+                                       ? std::string("-")
+                                       : fmt::format("{:.2f}%", 100.0 * record.history.back().validation_accuracy),
                                    static_cast<double>(totals.images) / seconds_since(epoch_start),
                                    format_duration(elapsed / done - elapsed)));
         }

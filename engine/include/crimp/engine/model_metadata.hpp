@@ -21,9 +21,9 @@ struct epoch_record {
     double images_per_second = 0.0;
 };
 
-// How the training images were split: validation_images held out from the training file with
-// stratified_split(seed), then train_images taken from the rest (all of it when train_images equals
-// the rest), so that later stages rebuild the same split without extra flags.
+// The split of the training file: validation_images held out with stratified_split(seed), then
+// train_images taken from the rest (all of it when train_images equals the rest). Later stages rebuild
+// the same split from this record without extra flags.
 struct split_record {
     std::uint64_t seed = 0;
     std::size_t validation_images = 0;
@@ -54,5 +54,12 @@ struct model_metadata {
     split_record split;
     training_record training;
 };
+
+// Serialises the metadata as a JSON object tagged "format": "crimp-model" with a format version.
+std::string metadata_to_json(const model_metadata &metadata);
+
+// Parses metadata_to_json's output. Raises input_error naming `source` for another format, a newer
+// version or a missing key.
+model_metadata metadata_from_json(const std::string &text, const std::string &source);
 
 } // namespace crimp

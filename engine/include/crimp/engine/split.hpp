@@ -8,7 +8,7 @@ namespace crimp
 {
 
 struct index_split {
-    std::vector<std::size_t> kept;
+    std::vector<std::size_t> remaining;
     std::vector<std::size_t> held_out;
 };
 
