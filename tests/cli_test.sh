@@ -90,6 +90,18 @@ else
     echo "skipped: corrupted set checks need the exact CIFAR-10 test file at $shared_data"
 fi
 
+# crimp mce: error tables measured elsewhere.
+expect 0 "--baseline-variant NAME" mce --help
+expect 2 "invalid rounding 'banker': expected none or paper" \
+    mce --errors "$scratch/e.csv" --baseline-variant base --rounding banker
+expect 1 "'$scratch/absent.csv' not found or unreadable" mce --errors "$scratch/absent.csv" --baseline-variant base
+reference=$(cd "$(dirname "$0")/../.." && pwd)/shared/reference/paper-errors/cifar10-resnet50
+if [[ -f $reference/errors.csv ]]; then
+    expect 0 "t16_pruning_50_clustering_16_qat_full_integer,92.67,76.7,85.8,8.131,1" \
+        mce --errors "$reference/errors.csv" --sizes "$reference/sizes.csv" --baseline-variant t01_original \
+        --rounding paper
+fi
+
 if [[ $failures -ne 0 ]]; then
     echo "$failures check(s) failed"
     exit 1

@@ -61,6 +61,14 @@ std::vector<int> parse_corruption_list(const std::string &text)
         }
         return corruptions;
     }
+    if (names.size() == 1 && names[0] == "benchmark") {
+        for (std::size_t i = 0; i < corruption_list().size(); ++i) {
+            if (corruption_list()[i].benchmark) {
+                corruptions.push_back(static_cast<int>(i));
+            }
+        }
+        return corruptions;
+    }
     for (const auto &name : names) {
         const int index = corruption_index(name);
         if (std::find(corruptions.begin(), corruptions.end(), index) == corruptions.end()) {

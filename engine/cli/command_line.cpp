@@ -120,14 +120,15 @@ int run_command_line(int argc, const char *const argv[], const std::vector<comma
     }
 }
 
-void write_json_file(const std::string &path, const std::string &document)
+void write_output_file(const std::string &path, const std::string &document)
 {
+    const char *ending = !document.empty() && document.back() == '\n' ? "" : "\n";
     if (path == "-") {
-        std::cout << document << '\n';
+        std::cout << document << ending << std::flush;
         return;
     }
-    std::ofstream stream(path, std::ios::trunc);
-    stream << document << '\n';
+    std::ofstream stream(path, std::ios::binary | std::ios::trunc);
+    stream << document << ending;
     if (!stream) {
         throw input_error("failed to write '" + path + "': check that the folder exists and is writable");
     }

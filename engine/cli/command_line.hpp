@@ -24,12 +24,13 @@ command make_models_command();
 command make_train_command();
 command make_evaluate_command();
 command make_corrupt_command();
+command make_mce_command();
 
 // Parses `crimp <command> [options]`, runs the command and returns the exit status: 0 on success,
 // 2 for usage errors, 1 for failures.
 int run_command_line(int argc, const char *const argv[], const std::vector<command> &commands);
 
-// Writes a JSON document to a file, or to standard output when the path is "-".
-void write_json_file(const std::string &path, const std::string &document);
+// Writes a document (JSON, CSV) to a file, or to standard output when the path is "-".
+void write_output_file(const std::string &path, const std::string &document);
 
 } // namespace crimp::cli

@@ -78,7 +78,7 @@ command make_train_command()
 
         const auto summary = train_classifier(options);
         if (values.count("json") != 0U) {
-            write_json_file(values["json"].as<std::string>(), summary_to_json(summary).dump(2));
+            write_output_file(values["json"].as<std::string>(), summary_to_json(summary).dump(2));
         }
     };
     return entry;

@@ -25,6 +25,7 @@ int main(int argc, char *argv[])
         crimp::cli::make_train_command(),
         crimp::cli::make_evaluate_command(),
         crimp::cli::make_corrupt_command(),
+        crimp::cli::make_mce_command(),
     };
     return crimp::cli::run_command_line(argc, argv, commands);
 }
