@@ -52,7 +52,7 @@ if [[ $install -eq 1 ]]; then
         fi
         echo "setup.sh: installing ${missing[*]}"
         "${sudo_command[@]}" apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive "${sudo_command[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+        "${sudo_command[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
     else
         echo "setup.sh: all ${#packages[@]} packages are installed"
     fi

@@ -39,6 +39,7 @@ expect 2 "--out" train --model resnet20
 expect 2 "unknown model 'resnet21'.*mobilenetv2" train --model resnet21 --out "$scratch/m.pt"
 expect 2 "invalid dataset 'mnist'" train --dataset mnist --out "$scratch/m.pt"
 expect 2 "contradict" models --verbose --quiet
+expect 2 "invalid class count 1" models --classes 1
 expect 2 "configuration file '$scratch/absent.ini' not found" models --config "$scratch/absent.ini"
 expect 1 "missing data file '$scratch/empty/cifar-10-batches-bin/data_batch_1.bin'" \
     train --data-dir "$scratch/empty" --out "$scratch/m.pt" --epochs 1

@@ -79,13 +79,20 @@ corruption_cache::corruption_cache(std::filesystem::path file, std::vector<rgb_i
     if (std::filesystem::exists(m_file)) {
         m_handle = H5Fopen(m_file.string().c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
         if (m_handle < 0) {
-            throw input_error("corruption cache '" + m_file.string()
-                              + "' is not a readable HDF5 file: delete it so that it is generated again");
+            throw input_error("failed to open corruption cache '" + m_file.string()
+                              + "': it is in use by another process, or not an HDF5 file (then delete it so that it "
+                                "is generated again)");
         }
-        check_attribute(m_handle, m_file, "generator_version", generator_version);
-        check_attribute(m_handle, m_file, "seed", m_seed);
-        check_attribute(m_handle, m_file, "images", m_images.size());
-        check_attribute(m_handle, m_file, "image_digest", digest);
+        try {
+            check_attribute(m_handle, m_file, "generator_version", generator_version);
+            check_attribute(m_handle, m_file, "seed", m_seed);
+            check_attribute(m_handle, m_file, "images", m_images.size());
+            check_attribute(m_handle, m_file, "image_digest", digest);
+        } catch (...) {
+            // The destructor does not run when the constructor throws, so the file is closed here.
+            H5Fclose(m_handle);
+            throw;
+        }
         return;
     }
 
@@ -98,10 +105,15 @@ corruption_cache::corruption_cache(std::filesystem::path file, std::vector<rgb_i
         throw input_error("failed to create corruption cache '" + m_file.string()
                           + "': check that the folder exists and is writable");
     }
-    write_attribute(m_handle, "generator_version", generator_version);
-    write_attribute(m_handle, "seed", m_seed);
-    write_attribute(m_handle, "images", m_images.size());
-    write_attribute(m_handle, "image_digest", digest);
+    try {
+        write_attribute(m_handle, "generator_version", generator_version);
+        write_attribute(m_handle, "seed", m_seed);
+        write_attribute(m_handle, "images", m_images.size());
+        write_attribute(m_handle, "image_digest", digest);
+    } catch (...) {
+        H5Fclose(m_handle);
+        throw;
+    }
     H5Fflush(m_handle, H5F_SCOPE_GLOBAL);
 }
 

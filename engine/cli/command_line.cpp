@@ -129,7 +129,8 @@ void write_output_file(const std::string &path, const std::string &document)
     }
     std::ofstream stream(path, std::ios::binary | std::ios::trunc);
     stream << document << ending;
-    if (!stream) {
+    stream.close();
+    if (stream.fail()) {
         throw input_error("failed to write '" + path + "': check that the folder exists and is writable");
     }
 }

@@ -55,7 +55,11 @@ trained_model load_model(const std::filesystem::path &file)
 
     trained_model result;
     result.metadata = metadata_from_json(metadata_value.toStringRef(), file.string());
-    result.model = make_classifier(result.metadata.architecture, result.metadata.classes);
+    try {
+        result.model = make_classifier(result.metadata.architecture, result.metadata.classes);
+    } catch (const usage_error &error) {
+        throw input_error("invalid model file '" + file.string() + "': " + error.what());
+    }
     try {
         result.model->load(archive);
     } catch (const c10::Error &error) {

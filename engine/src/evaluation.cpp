@@ -27,10 +27,6 @@ evaluation_report evaluate_model_file(const evaluation_options &options)
 
     auto [model, metadata] = load_model(options.model_file);
     model->to(device);
-    if (options.split == split_kind::validation && metadata.split.validation_images == 0) {
-        throw usage_error("--split validation: model '" + options.model_file.string()
-                          + "' was trained without a validation split; use --split test");
-    }
     const image_set images = load_split_images(metadata.dataset, options.data_dir, metadata.split, options.split);
     const auto image_tensor = images_to_tensor(images);
     const auto label_tensor = labels_to_tensor(images);

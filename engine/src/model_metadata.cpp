@@ -107,6 +107,8 @@ model_metadata metadata_from_json(const std::string &text, const std::string &so
         return metadata_from_json_document(document);
     } catch (const json::exception &error) {
         throw input_error("invalid model metadata in '" + source + "': " + error.what());
+    } catch (const usage_error &error) {
+        throw input_error("invalid model metadata in '" + source + "': " + error.what());
     }
 }
 

@@ -73,6 +73,9 @@ void check_architecture(const std::string &architecture)
 
 std::vector<architecture_summary> describe_architectures(int classes)
 {
+    if (classes < 2) {
+        throw usage_error("invalid class count " + std::to_string(classes) + ": expected at least 2");
+    }
     std::vector<architecture_summary> summaries;
     for (const auto &entry : zoo()) {
         const auto model = entry.build(classes);

@@ -251,7 +251,8 @@ void write_npy_bytes(const std::filesystem::path &file, const std::vector<T> &va
     stream.write(prelude, 4);
     stream.write(header.data(), static_cast<std::streamsize>(header.size()));
     stream.write(reinterpret_cast<const char *>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(T)));
-    if (!stream) {
+    stream.close();
+    if (stream.fail()) {
         throw input_error("failed to write '" + file.string() + "': check that the folder exists and is writable");
     }
 }

@@ -109,6 +109,9 @@ image_set load_split_images(dataset_kind dataset, const std::filesystem::path &d
         return load_cifar(dataset, data_dir, /*test_file=*/true);
     }
 
+    if (which == split_kind::validation && split.validation_images == 0) {
+        throw usage_error("--split validation: the model was trained without a validation split; use --split test");
+    }
     const image_set all = load_cifar(dataset, data_dir, /*test_file=*/false);
     std::vector<std::size_t> positions(all.size());
     std::iota(positions.begin(), positions.end(), std::size_t{0});
@@ -147,6 +150,10 @@ training_summary train_classifier(const training_options &options)
     const image_set train_set = load_split_images(options.dataset, options.data_dir, metadata.split, split_kind::train);
     const image_set validation_set =
         load_split_images(options.dataset, options.data_dir, metadata.split, split_kind::validation);
+    if (train_set.size() < 2) {
+        throw usage_error("only " + std::to_string(train_set.size())
+                          + " training image(s) remain: lower --validation-images or raise --train-images");
+    }
     metadata.split.train_images = train_set.size();
     const auto train_images = images_to_tensor(train_set);
     const auto train_labels = labels_to_tensor(train_set);

@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <tuple>
 #include <chrono>
 #include <cstdlib>
 #include <numeric>
@@ -96,8 +97,16 @@ double median_milliseconds_per_image(ClassifierImpl &model, const torch::Tensor 
     return times[times.size() / 2];
 }
 
-void check_compatible(const model_metadata &model, const model_metadata &baseline, const std::filesystem::path &file)
+void check_compatible(const model_metadata &model, const model_metadata &baseline, const std::filesystem::path &file,
+                      split_kind split)
 {
+    // On the validation split the baseline must have held out the same images, or it is scored on
+    // images it was trained on.
+    if (split == split_kind::validation
+        && (model.split.seed != baseline.split.seed || model.split.validation_images != baseline.split.validation_images)) {
+        throw usage_error("baseline '" + file.string() + "' held out a different validation split than the model: "
+                          "evaluate on --split test or use the model's own baseline");
+    }
     if (model.dataset != baseline.dataset || model.classes != baseline.classes) {
         throw usage_error("baseline '" + file.string() + "' was trained on " + to_string(baseline.dataset) + " with "
                           + std::to_string(baseline.classes) + " classes, the model on " + to_string(model.dataset)
@@ -127,6 +136,10 @@ robustness_report evaluate_robustness(const robustness_options &options)
     if (options.split == split_kind::train) {
         throw usage_error("invalid --split train: evaluate on test or validation");
     }
+    if (options.bootstrap_resamples < minimum_bootstrap_resamples) {
+        throw usage_error("invalid --bootstrap-resamples " + std::to_string(options.bootstrap_resamples) + ": expected "
+                          + std::to_string(minimum_bootstrap_resamples) + " or more");
+    }
     const torch::Device device = resolve_device(options.device);
     set_torch_threads(options.threads);
     auto model = load_model(options.model_file);
@@ -134,7 +147,7 @@ robustness_report evaluate_robustness(const robustness_options &options)
     std::optional<trained_model> baseline;
     if (!options.baseline_file.empty()) {
         baseline = load_model(options.baseline_file);
-        check_compatible(model.metadata, baseline->metadata, options.baseline_file);
+        check_compatible(model.metadata, baseline->metadata, options.baseline_file, options.split);
         baseline->model->to(device);
     }
     const auto &metadata = model.metadata;
@@ -235,6 +248,11 @@ robustness_report evaluate_robustness(const robustness_options &options)
                 benchmark_outcomes.push_back(cell);
             }
         }
+        // The bootstrap draws cells in order, so sorting them keeps the interval independent of the
+        // order in which corruptions were requested.
+        std::sort(benchmark_outcomes.begin(), benchmark_outcomes.end(), [](const auto &a, const auto &b) {
+            return std::tie(a.corruption, a.severity) < std::tie(b.corruption, b.severity);
+        });
         report.mce_interval = mce_bootstrap_interval(benchmark_outcomes, model_table.clean_error,
                                                      baseline_table.clean_error, 0.95, options.bootstrap_resamples,
                                                      options.sample_seed);
