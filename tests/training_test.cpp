@@ -48,6 +48,36 @@ TEST_CASE("short training run beats chance")
     CHECK(report.per_class_accuracy.size() == 10);
 }
 
+TEST_CASE("training without validation split")
+{
+    const auto shared = crimp::testing::shared_dir();
+    if (!shared) {
+        crimp::testing::skip("shared CIFAR-10 data not found");
+        return;
+    }
+    temporary_folder folder;
+    training_options options;
+    options.data_dir = *shared / "data";
+    options.output = folder.path() / "resnet20.pt";
+    options.epochs = 1;
+    options.train_images = 256;
+    options.validation_images = 0;
+    options.threads = 1;
+    options.device = "cpu";
+
+    const auto summary = train_classifier(options);
+    CHECK(summary.metadata.split.validation_images == 0);
+    CHECK(summary.metadata.training.best_epoch == 1);
+
+    // The model has no validation split to evaluate on.
+    evaluation_options evaluation;
+    evaluation.model_file = options.output;
+    evaluation.data_dir = options.data_dir;
+    evaluation.split = split_kind::validation;
+    evaluation.device = "cpu";
+    CHECK_THROWS_AS(evaluate_model_file(evaluation), usage_error);
+}
+
 TEST_CASE("training options are validated")
 {
     training_options options;

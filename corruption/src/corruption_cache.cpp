@@ -72,7 +72,7 @@ std::uint64_t image_digest(const std::vector<rgb_image> &images)
 corruption_cache::corruption_cache(std::filesystem::path file, std::vector<rgb_image> images, std::uint64_t seed)
     : m_file(std::move(file)), m_images(std::move(images)), m_seed(seed)
 {
-    // HDF5 prints its own error stack on failures; the messages raised here say what went wrong instead.
+    // HDF5 prints its own error stack on failures; the exceptions raised here describe the failure instead.
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 
     const std::uint64_t digest = image_digest(m_images);

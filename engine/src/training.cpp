@@ -148,8 +148,11 @@ training_summary train_classifier(const training_options &options)
     metadata.split = {options.split_seed, options.validation_images, options.train_images};
 
     const image_set train_set = load_split_images(options.dataset, options.data_dir, metadata.split, split_kind::train);
-    const image_set validation_set =
-        load_split_images(options.dataset, options.data_dir, metadata.split, split_kind::validation);
+    image_set validation_set;
+    validation_set.classes = metadata.classes;
+    if (options.validation_images > 0) {
+        validation_set = load_split_images(options.dataset, options.data_dir, metadata.split, split_kind::validation);
+    }
     if (train_set.size() < 2) {
         throw usage_error("only " + std::to_string(train_set.size())
                           + " training image(s) remain: lower --validation-images or raise --train-images");

@@ -15,7 +15,7 @@ namespace crimp::corruption
 inline constexpr int generator_version = 1;
 
 // Corrupts every image at each of the given severities, in parallel over images with TBB. The result
-// holds severities.size() × images.size() images, severity-major, each 32×32×3 (HWC). Image i is keyed
+// contains severities.size() × images.size() images, severity-major, each 32×32×3 (HWC). Image i is keyed
 // as image index i of the random stream, whatever the thread count.
 std::vector<std::uint8_t> corrupt_images(const std::vector<rgb_image> &images, int corruption,
                                          const std::vector<int> &severities, std::uint64_t seed,

@@ -41,7 +41,7 @@ using frost_textures = std::vector<frost_texture>;
 // crimp::input_error naming the first missing or unreadable file.
 std::shared_ptr<const frost_textures> load_frost_textures(const std::filesystem::path &folder);
 
-// What some corruptions need besides the image: only frost needs anything, its textures.
+// Inputs that a corruption needs besides the image; only frost needs one, its textures.
 struct corruption_resources {
     std::shared_ptr<const frost_textures> frost;
 };
