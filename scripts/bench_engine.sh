@@ -83,7 +83,7 @@ require_positive_int() {
   fi
 }
 
-# Print the value at a dotted key path (e.g. history.-1.images_per_second) of a JSON file.
+# Print the value at a dotted key path (e.g. training.history.-1.images_per_second) of a JSON file.
 json_value() {
   "$PYTHON" - "$1" "$2" <<'EOF'
 import json, sys
@@ -228,7 +228,7 @@ for model in "${model_list[@]}"; do
     --batch-size "$BATCH_SIZE" --threads "$threads" \
     --weights "$WORK_DIR/$model.torch.pt" --json "$WORK_DIR/$model.torch-infer.json"
 
-  crimp_train=$(json_value "$WORK_DIR/$model.crimp-train.json" history.-1.images_per_second)
+  crimp_train=$(json_value "$WORK_DIR/$model.crimp-train.json" training.history.-1.images_per_second)
   torch_train=$(json_value "$WORK_DIR/$model.torch-train.json" images_per_second)
   crimp_infer=$(json_value "$WORK_DIR/$model.crimp-infer.json" images_per_second)
   torch_infer=$(json_value "$WORK_DIR/$model.torch-infer.json" images_per_second)
