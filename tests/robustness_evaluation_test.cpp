@@ -14,8 +14,8 @@ using crimp::testing::temporary_folder;
 namespace
 {
 
-// A data folder whose CIFAR-10 test file is the first 1000 exact test images, and an untrained
-// ResNet-20 saved with crimp metadata; empty when the shared data is absent.
+// A data folder whose CIFAR-10 test file is the first 1000 exact test images, and two untrained
+// ResNet-20 models saved with crimp metadata. prepare() returns false when the shared data is absent.
 struct evaluation_fixture {
     temporary_folder folder;
     std::filesystem::path data_dir;

@@ -10,6 +10,34 @@
 using namespace crimp;
 using crimp::testing::temporary_folder;
 
+namespace
+{
+
+// Options for a short single-threaded CPU run, so that results do not depend on the machine.
+training_options cpu_training_options(const std::filesystem::path &data_dir, const std::filesystem::path &output)
+{
+    training_options options;
+    options.data_dir = data_dir;
+    options.output = output;
+    options.threads = 1;
+    options.device = "cpu";
+    return options;
+}
+
+evaluation_options cpu_evaluation_options(const std::filesystem::path &model_file, const std::filesystem::path &data_dir,
+                                          split_kind split)
+{
+    evaluation_options options;
+    options.model_file = model_file;
+    options.data_dir = data_dir;
+    options.split = split;
+    options.threads = 1;
+    options.device = "cpu";
+    return options;
+}
+
+} // namespace
+
 TEST_CASE("short training run beats chance")
 {
     const auto shared = crimp::testing::shared_dir();
@@ -18,30 +46,20 @@ TEST_CASE("short training run beats chance")
         return;
     }
     temporary_folder folder;
-    training_options options;
+    auto options = cpu_training_options(*shared / "data", folder.path() / "resnet20.pt");
     options.architecture = "resnet20";
-    options.data_dir = *shared / "data";
-    options.output = folder.path() / "resnet20.pt";
     options.epochs = 3;
     options.train_images = 4000;
     options.validation_images = 1000;
-    options.threads = 1;
-    options.device = "cpu";
     options.seed = 5;
 
     const auto summary = train_classifier(options);
     CHECK(summary.metadata.training.history.size() == 3);
     CHECK(summary.metadata.split.train_images == 4000);
-    // Chance is 10 %; three epochs on 4000 images reach about 35 % on this data.
+    // Chance is 10 %.
     CHECK(summary.best_accuracy > 0.25);
 
-    evaluation_options evaluation;
-    evaluation.model_file = options.output;
-    evaluation.data_dir = options.data_dir;
-    evaluation.split = split_kind::validation;
-    evaluation.threads = 1;
-    evaluation.device = "cpu";
-    const auto report = evaluate_model_file(evaluation);
+    const auto report = evaluate_model_file(cpu_evaluation_options(options.output, options.data_dir, split_kind::validation));
     CHECK(report.images == 1000);
     // The validation split is rebuilt from the seed stored in the model, so evaluation repeats training's score.
     CHECK(report.accuracy == doctest::Approx(summary.best_accuracy));
@@ -56,26 +74,18 @@ TEST_CASE("training without validation split")
         return;
     }
     temporary_folder folder;
-    training_options options;
-    options.data_dir = *shared / "data";
-    options.output = folder.path() / "resnet20.pt";
+    auto options = cpu_training_options(*shared / "data", folder.path() / "resnet20.pt");
     options.epochs = 1;
     options.train_images = 256;
     options.validation_images = 0;
-    options.threads = 1;
-    options.device = "cpu";
 
     const auto summary = train_classifier(options);
     CHECK(summary.metadata.split.validation_images == 0);
     CHECK(summary.metadata.training.best_epoch == 1);
 
     // The model has no validation split to evaluate on.
-    evaluation_options evaluation;
-    evaluation.model_file = options.output;
-    evaluation.data_dir = options.data_dir;
-    evaluation.split = split_kind::validation;
-    evaluation.device = "cpu";
-    CHECK_THROWS_AS(evaluate_model_file(evaluation), usage_error);
+    CHECK_THROWS_AS(evaluate_model_file(cpu_evaluation_options(options.output, options.data_dir, split_kind::validation)),
+                    usage_error);
 }
 
 TEST_CASE("training options are validated")

@@ -11,7 +11,7 @@
 namespace crimp::corruption::detail
 {
 
-// How a filter extends the image past its edges, named as in scipy.ndimage.
+// Extension of the image past its edges, named as in scipy.ndimage.
 enum class border_mode {
     nearest, // aaa|abcd|ddd (edge replicate)
     reflect, // cba|abcd|dcb (half-sample symmetric)

@@ -202,8 +202,8 @@ robustness_report evaluate_robustness(const robustness_options &options)
                                                                                          : options.frost_dir);
         }
         const auto start = std::chrono::steady_clock::now();
-        // NOTE: every evaluation reads and decompresses each whole set (150 MB per corruption for the
-        // CIFAR-10 test split), which dominates small samples; a search should keep them in memory.
+        // NOTE: every evaluation reads and decompresses each whole set, 150 MB per corruption for the
+        // CIFAR-10 test split. That dominates small samples, so a search should keep the sets in memory.
         const auto pixels = cache.load_or_generate(index, resources);
         for (int severity = 1; severity <= corruption::severities; ++severity) {
             const auto sample = cell_sample(clean.labels, options.images_per_cell, options.sample_seed, index, severity);

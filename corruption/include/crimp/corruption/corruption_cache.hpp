@@ -12,7 +12,7 @@ namespace crimp::corruption
 // An HDF5 file of corrupted copies of one list of clean images, so that corruption runs once per
 // dataset rather than once per evaluated model. Each corruption is a dataset "/<name>" of uint8 with
 // shape (5, N, 32, 32, 3), severity-major, chunked by severity and deflate-compressed. The root contains
-// the seed, the generator version, the image count and a digest of the clean pixels; a file made for
+// the seed, the generator version, the image count and a digest of the clean pixels. A file made for
 // other images, another seed or another generator version is rejected instead of being reused.
 class corruption_cache
 {

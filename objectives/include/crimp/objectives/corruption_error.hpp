@@ -14,7 +14,7 @@ struct error_table {
     std::map<std::pair<std::string, int>, double> corruption_errors;
 };
 
-// How corruption errors are rounded. `paper` reproduces the convention of Hendrycks and Dietterich's
+// Rounding rule for corruption errors. `paper` reproduces the convention of Hendrycks and Dietterich's
 // CIFAR-10-C tables as used by arXiv 2512.24971: each CE_c is rounded to an integer and the mCE to one
 // decimal. `none` keeps full precision.
 enum class rounding_mode { none, paper };
