@@ -46,9 +46,10 @@ const std::vector<std::string> &benchmark_corruptions();
 const std::vector<std::string> &extra_corruptions();
 
 // Scores a model against a baseline. Both tables need every (corruption, severity 1..5) of the 15
-// benchmark corruptions; raises std::invalid_argument naming the first missing entry otherwise, and
-// for an error outside [0, 1], an extra corruption with only some severities, or a baseline whose
-// errors on a corruption sum to 0 (CE_c undefined). Paper rounding rounds half away from zero.
+// benchmark corruptions, and a missing entry raises std::invalid_argument naming it. The same exception
+// is raised for an error outside [0, 1], for an extra corruption with only some severities, and for a
+// baseline whose errors on a corruption sum to 0, which leaves CE_c undefined. Paper rounding rounds
+// half away from zero.
 robustness_scores score_robustness(const error_table &model, const error_table &baseline, rounding_mode rounding);
 
 } // namespace crimp::objectives
