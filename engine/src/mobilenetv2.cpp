@@ -49,7 +49,7 @@ public:
         return out + (shortcut.is_empty() ? x : shortcut->forward(x));
     }
 
-    torch::nn::Conv2d conv1{nullptr}, conv2{nullptr}, conv3{nullptr};
+    CompressibleConv2d conv1{nullptr}, conv2{nullptr}, conv3{nullptr};
     torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr}, bn3{nullptr};
     torch::nn::Sequential shortcut{nullptr};
 
@@ -102,10 +102,10 @@ public:
         return fc(out);
     }
 
-    torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
+    CompressibleConv2d conv1{nullptr}, conv2{nullptr};
     torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr};
     torch::nn::Sequential blocks;
-    torch::nn::Linear fc{nullptr};
+    CompressibleLinear fc{nullptr};
 };
 
 } // namespace

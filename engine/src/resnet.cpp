@@ -50,7 +50,7 @@ public:
         return torch::relu(out + shortcut_of(x));
     }
 
-    torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
+    CompressibleConv2d conv1{nullptr}, conv2{nullptr};
     torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr};
     torch::nn::Sequential shortcut{nullptr};
 
@@ -106,7 +106,7 @@ public:
         return torch::relu(out + (shortcut.is_empty() ? x : shortcut->forward(x)));
     }
 
-    torch::nn::Conv2d conv1{nullptr}, conv2{nullptr}, conv3{nullptr};
+    CompressibleConv2d conv1{nullptr}, conv2{nullptr}, conv3{nullptr};
     torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr}, bn3{nullptr};
     torch::nn::Sequential shortcut{nullptr};
 };
@@ -144,9 +144,9 @@ public:
     std::int64_t &side() { return m_side; }
     std::int64_t &macs() { return m_macs; }
 
-    torch::nn::Conv2d conv1{nullptr};
+    CompressibleConv2d conv1{nullptr};
     torch::nn::BatchNorm2d bn1{nullptr};
-    torch::nn::Linear fc{nullptr};
+    CompressibleLinear fc{nullptr};
 
 private:
     std::vector<torch::nn::Sequential> m_stages;

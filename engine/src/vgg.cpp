@@ -64,7 +64,7 @@ public:
     }
 
     torch::nn::Sequential features;
-    torch::nn::Linear classifier{nullptr};
+    CompressibleLinear classifier{nullptr};
 };
 
 } // namespace

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <crimp/engine/dataset.hpp>
+#include <crimp/engine/fitting.hpp>
 #include <crimp/engine/model_metadata.hpp>
 
 #include <cstdint>
@@ -48,13 +49,6 @@ struct training_summary {
 // Raises usage_error for invalid options, input_error for unreadable data, and training_diverged when
 // the loss stops being finite.
 training_summary train_classifier(const training_options &options);
-
-// The training loss became NaN or infinite, usually because the learning rate is too high.
-class training_diverged : public std::runtime_error
-{
-public:
-    using std::runtime_error::runtime_error;
-};
 
 // Rebuilds the train and validation images that a model was trained with, from its split record.
 image_set load_split_images(dataset_kind dataset, const std::filesystem::path &data_dir, const split_record &split,
