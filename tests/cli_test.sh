@@ -45,6 +45,23 @@ expect 1 "missing data file '$scratch/empty/cifar-10-batches-bin/data_batch_1.bi
     train --data-dir "$scratch/empty" --out "$scratch/m.pt" --epochs 1
 expect 1 "model file '$scratch/absent.pt' not found" evaluate --model "$scratch/absent.pt"
 
+# crimp compress: the genome is checked before anything is read.
+expect 0 "--technique" compress --help
+expect 2 "invalid sparsity 1.5" compress --baseline "$scratch/absent.pt" --out "$scratch/m.crimp" --sparsity 1.5
+expect 2 "invalid bits 9" compress --baseline "$scratch/absent.pt" --out "$scratch/m.crimp" --bits 9
+expect 2 "invalid clusters 1:" compress --baseline "$scratch/absent.pt" --out "$scratch/m.crimp" --clusters 1
+expect 2 "invalid clusters 257" compress --baseline "$scratch/absent.pt" --out "$scratch/m.crimp" --clusters 257
+expect 2 "invalid route 'qat'" compress --baseline "$scratch/absent.pt" --out "$scratch/m.crimp" --route qat
+expect 2 "invalid technique 17" compress --baseline "$scratch/absent.pt" --out "$scratch/m.crimp" --technique 17
+expect 2 "leave out --bits" compress --baseline "$scratch/absent.pt" --out "$scratch/m.crimp" --technique 3 --bits 4
+expect 1 "model file '$scratch/absent.pt' not found" compress --baseline "$scratch/absent.pt" --out "$scratch/m.crimp"
+
+# Damaged packed models: an unknown version, and a body shorter than its header says.
+printf '\x89CRIMP\r\n\x07\x00\x00\x00' >"$scratch/newer.crimp"
+expect 1 "unknown format version 7" evaluate --model "$scratch/newer.crimp"
+printf '\x89CRIMP\r\n\x01\x00\x00\x00\x00\x00\x00\x00\xff\x00\x00\x00\x00\x00\x00\x00' >"$scratch/short.crimp"
+expect 1 "truncated packed model" evaluate --model "$scratch/short.crimp"
+
 # A configuration file supplies options, and the command line overrides them.
 cat >"$scratch/models.ini" <<'INI'
 classes = 100

@@ -1,5 +1,6 @@
 #include "command_line.hpp"
 
+#include <crimp/compression/model_files.hpp>
 #include <crimp/corruption/corrupted_sets.hpp>
 #include <crimp/engine/error.hpp>
 #include <crimp/engine/evaluation.hpp>
@@ -18,6 +19,7 @@ void run_clean_evaluation(const po::variables_map &values)
 {
     evaluation_options options;
     options.model_file = values["model"].as<std::string>();
+    options.load = compression::load_any_model;
     options.data_dir = resolve_data_dir(values["data-dir"].as<std::string>());
     options.split = parse_split(values["split"].as<std::string>());
     options.batch_size = values["batch-size"].as<int>();
@@ -146,11 +148,12 @@ command make_evaluate_command()
 {
     command entry;
     entry.name = "evaluate";
-    entry.summary = "Measure a trained model's accuracy on a split, and with --corruptions its CE and mCE on "
+    entry.summary = "Measure a trained or compressed model's accuracy on a split, and with --corruptions its CE and mCE on "
                     "corrupted copies of it.";
     entry.add_options = [](po::options_description &options) {
         options.add_options()
-            ("model", po::value<std::string>()->required()->value_name("FILE.pt"), "model written by `crimp train`")
+            ("model", po::value<std::string>()->required()->value_name("FILE"),
+             "model written by `crimp train` (.pt) or `crimp compress` (.crimp)")
             ("data-dir", po::value<std::string>()->default_value("")->value_name("DIR"),
              "folder with cifar-10-batches-bin/ or cifar-100-binary/ (default: $CRIMP_DATA, else data/)")
             ("split", po::value<std::string>()->default_value("test"),

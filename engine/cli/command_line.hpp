@@ -25,6 +25,7 @@ command make_train_command();
 command make_evaluate_command();
 command make_corrupt_command();
 command make_mce_command();
+command make_compress_command();
 
 // Parses `crimp <command> [options]`, runs the command and returns the exit status: 0 on success,
 // 2 for usage errors, 1 for failures.

@@ -24,6 +24,7 @@ int main(int argc, char *argv[])
     const std::vector<crimp::cli::command> commands = {
         crimp::cli::make_models_command(),
         crimp::cli::make_train_command(),
+        crimp::cli::make_compress_command(),
         crimp::cli::make_evaluate_command(),
         crimp::cli::make_corrupt_command(),
         crimp::cli::make_mce_command(),

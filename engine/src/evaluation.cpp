@@ -25,7 +25,7 @@ evaluation_report evaluate_model_file(const evaluation_options &options)
     const torch::Device device = resolve_device(options.device);
     set_torch_threads(options.threads);
 
-    auto [model, metadata] = load_model(options.model_file);
+    auto [model, metadata] = options.load(options.model_file);
     model->to(device);
     const image_set images = load_split_images(metadata.dataset, options.data_dir, metadata.split, options.split);
     const auto image_tensor = images_to_tensor(images);

@@ -1,5 +1,6 @@
 #include <crimp/objectives/robustness_evaluation.hpp>
 
+#include <crimp/compression/model_files.hpp>
 #include <crimp/corruption/corruption_cache.hpp>
 #include <crimp/engine/checkpoint.hpp>
 #include <crimp/engine/device.hpp>
@@ -142,11 +143,11 @@ robustness_report evaluate_robustness(const robustness_options &options)
     }
     const torch::Device device = resolve_device(options.device);
     set_torch_threads(options.threads);
-    auto model = load_model(options.model_file);
+    auto model = compression::load_any_model(options.model_file);
     model.model->to(device);
     std::optional<trained_model> baseline;
     if (!options.baseline_file.empty()) {
-        baseline = load_model(options.baseline_file);
+        baseline = compression::load_any_model(options.baseline_file);
         check_compatible(model.metadata, baseline->metadata, options.baseline_file, options.split);
         baseline->model->to(device);
     }

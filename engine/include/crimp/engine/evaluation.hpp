@@ -1,8 +1,10 @@
 #pragma once
 
+#include <crimp/engine/checkpoint.hpp>
 #include <crimp/engine/dataset.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,8 @@ namespace crimp
 
 struct evaluation_options {
     std::filesystem::path model_file;
+    // Reads the model file; other formats (such as packed compressed models) plug in here.
+    std::function<trained_model(const std::filesystem::path &)> load = load_model;
     std::filesystem::path data_dir = "data";
     split_kind split = split_kind::test;
     int batch_size = 256;
@@ -30,7 +34,7 @@ struct evaluation_report {
     double images_per_second = 0.0;
 };
 
-// Loads a model written by `crimp train` and measures its top-1 accuracy on the test split or on the
+// Loads a model with options.load and measures its top-1 accuracy on the test split or on the
 // validation split recorded in the model. The timing covers batched inference only, not data loading.
 evaluation_report evaluate_model_file(const evaluation_options &options);
 

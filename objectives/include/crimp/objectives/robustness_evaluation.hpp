@@ -14,6 +14,7 @@ namespace crimp::objectives
 {
 
 struct robustness_options {
+    // A model written by `crimp train` or a packed model written by `crimp compress`.
     std::filesystem::path model_file;
     // The uncompressed model that normalises CE and mCE; without it only the unnormalised errors are given.
     std::filesystem::path baseline_file;
