@@ -28,7 +28,7 @@ std::set<float> distinct_values(const torch::Tensor &values)
 
 } // namespace
 
-TEST_CASE("per-layer magnitude pruning reaches the target sparsity in every layer")
+TEST_CASE("per-layer pruning reaches the sparsity")
 {
     torch::manual_seed(1);
     const std::vector<torch::Tensor> weights = {torch::randn({16, 3, 3, 3}), torch::randn({64, 16, 3, 3}),
@@ -46,7 +46,7 @@ TEST_CASE("per-layer magnitude pruning reaches the target sparsity in every laye
     }
 }
 
-TEST_CASE("global pruning draws one threshold over all layers")
+TEST_CASE("global pruning shares one threshold")
 {
     torch::manual_seed(2);
     const std::vector<torch::Tensor> weights = {torch::randn({32, 8}) * 0.1, torch::randn({32, 8})};
@@ -56,7 +56,7 @@ TEST_CASE("global pruning draws one threshold over all layers")
     CHECK(pruned_count(masks[0]) > 200);
 }
 
-TEST_CASE("structured pruning removes whole filters of smallest L1 norm")
+TEST_CASE("structured pruning removes weakest filters")
 {
     auto weight = torch::ones({8, 4, 3, 3});
     for (int filter = 0; filter < 8; ++filter) {
@@ -70,7 +70,7 @@ TEST_CASE("structured pruning removes whole filters of smallest L1 norm")
     }
 }
 
-TEST_CASE("pruning a tiny layer with ties is exact and deterministic")
+TEST_CASE("pruning breaks ties by position")
 {
     // 36 weights with only three magnitudes: ties at the threshold are broken by position.
     auto weight = torch::tensor({1.0F, -1.0F, 2.0F}).repeat({12}).reshape({4, 9});
@@ -91,13 +91,13 @@ TEST_CASE("pruning a tiny layer with ties is exact and deterministic")
     CHECK(kept_twos == 4);
 }
 
-TEST_CASE("sparsity 0 keeps every weight")
+TEST_CASE("pruning mask at sparsity 0")
 {
     const auto weight = torch::randn({5, 5});
     CHECK(magnitude_masks({weight}, {0.0, pruning_scope::layer, false})[0].all().item<bool>());
 }
 
-TEST_CASE("k-means leaves at most k distinct values and no NaN")
+TEST_CASE("k-means keeps at most k values")
 {
     torch::manual_seed(3);
     const auto values = torch::randn({4000}).contiguous();
@@ -132,7 +132,7 @@ TEST_CASE("k-means is seeded")
     CHECK(first.assignments == again.assignments);
 }
 
-TEST_CASE("k-means with k above the distinct values keeps every value exactly")
+TEST_CASE("k-means keeps few distinct values")
 {
     const std::vector<float> input = {0.5F, -0.25F, 0.5F, 3.0F, -0.25F, 0.125F};
     const auto result = cluster_values(input, 16, centroid_init::kmeans_plus_plus, 0);
@@ -147,7 +147,7 @@ TEST_CASE("k-means with k above the distinct values keeps every value exactly")
     CHECK(single.centroids[0] == 0.75F);
 }
 
-TEST_CASE("k-means drops clusters that empty")
+TEST_CASE("k-means drops empty clusters")
 {
     // Linear initialisation puts most of the 8 centroids in the gap between two tight groups.
     std::vector<float> input(100, -1.0F);
@@ -169,7 +169,7 @@ TEST_CASE("invalid cluster counts are rejected")
                          usage_error);
 }
 
-TEST_CASE("quantized weights lie on their per-channel grid")
+TEST_CASE("quantized weights lie on grid")
 {
     torch::manual_seed(4);
     const auto weight = torch::randn({6, 4, 3, 3});
@@ -186,7 +186,7 @@ TEST_CASE("quantized weights lie on their per-channel grid")
     }
 }
 
-TEST_CASE("two-bit quantization has three levels in both fake and stored quantization")
+TEST_CASE("two-bit quantization has three levels")
 {
     CHECK(largest_code(2) == 1);
     torch::manual_seed(5);
@@ -201,7 +201,7 @@ TEST_CASE("two-bit quantization has three levels in both fake and stored quantiz
     CHECK(torch::allclose(fake, stored));
 }
 
-TEST_CASE("zero, constant and tiny channels quantize with usable scales")
+TEST_CASE("degenerate channels get usable scales")
 {
     auto weight = torch::zeros({4, 9});
     weight[1].fill_(0.3F);
@@ -219,7 +219,7 @@ TEST_CASE("zero, constant and tiny channels quantize with usable scales")
     CHECK(tensor_scale(torch::zeros({3}), 8) == 1.0F);
 }
 
-TEST_CASE("activation quantization keeps zero exact and clamps to the calibrated range")
+TEST_CASE("activation quantizer keeps zero exact")
 {
     const auto quantizer = make_activation_quantizer(0.5F, 6.0F); // widened to [0, 6]
     CHECK(quantizer.zero_point == 0);

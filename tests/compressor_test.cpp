@@ -34,7 +34,7 @@ torch::Tensor logits_of(ClassifierImpl &model, const torch::Tensor &inputs)
 
 } // namespace
 
-TEST_CASE("sparsity 0 with float weights leaves the model unchanged bit for bit")
+TEST_CASE("sparsity 0 leaves weights bit-identical")
 {
     const auto baseline = random_resnet20(1);
     const auto result = compress(baseline, genome{});
@@ -48,7 +48,7 @@ TEST_CASE("sparsity 0 with float weights leaves the model unchanged bit for bit"
     CHECK(torch::equal(logits_of(*baseline.model, inputs), logits_of(*result.compressed.model, inputs)));
 }
 
-TEST_CASE("compression skips the first and last layers by default and reaches the sparsity elsewhere")
+TEST_CASE("pruning skips first and last layers")
 {
     const auto baseline = random_resnet20(2);
     genome settings;
@@ -72,7 +72,7 @@ TEST_CASE("compression skips the first and last layers by default and reaches th
     CHECK(all_layers.back().weight.eq(0.0).sum().item<std::int64_t>() > 0);
 }
 
-TEST_CASE("clustered layers hold at most k distinct non-zero values")
+TEST_CASE("clustered layers keep at most k values")
 {
     const auto baseline = random_resnet20(3);
     genome settings;
@@ -90,7 +90,7 @@ TEST_CASE("clustered layers hold at most k distinct non-zero values")
     }
 }
 
-TEST_CASE("fine-tuning keeps pruning masks and cluster assignments")
+TEST_CASE("fine-tuning keeps masks and assignments")
 {
     const auto baseline = random_resnet20(4);
     const auto data = random_images(48, 16, 4);
@@ -125,7 +125,7 @@ TEST_CASE("fine-tuning keeps pruning masks and cluster assignments")
     CHECK(torch::equal(after.front().weight, decode_weight(first)));
 }
 
-TEST_CASE("pruned weights stay zero through fine-tuning with momentum and weight decay")
+TEST_CASE("pruned weights stay zero with momentum")
 {
     const auto baseline = random_resnet20(5);
     const auto data = random_images(48, 16, 5);
@@ -146,7 +146,7 @@ TEST_CASE("pruned weights stay zero through fine-tuning with momentum and weight
     }
 }
 
-TEST_CASE("a full-integer model quantizes every layer's input")
+TEST_CASE("full-integer model quantizes every input")
 {
     const auto baseline = random_resnet20(6);
     const auto data = random_images(32, 8, 6);
@@ -168,7 +168,7 @@ TEST_CASE("a full-integer model quantizes every layer's input")
     CHECK_THROWS_WITH_AS(compress(baseline, settings), doctest::Contains("--data-dir"), usage_error);
 }
 
-TEST_CASE("genomes outside their ranges are rejected with the value")
+TEST_CASE("genome outside its range is rejected")
 {
     CHECK_THROWS_WITH_AS(validate(genome{1.0, 32, 0, route_kind::ptq, false, 0}), doctest::Contains("sparsity 1"),
                          usage_error);
@@ -186,7 +186,7 @@ TEST_CASE("genomes outside their ranges are rejected with the value")
     CHECK_NOTHROW(validate(genome{0.99, 2, 256, route_kind::finetune, true, 3}));
 }
 
-TEST_CASE("the 16 techniques map to genomes")
+TEST_CASE("techniques map to genomes")
 {
     CHECK(technique_genome(1, 2) == genome{});
     CHECK(technique_genome(2, 2) == genome{0.0, 32, 0, route_kind::ptq, true, 0});

@@ -55,7 +55,7 @@ void write_file(const std::filesystem::path &file, const std::vector<std::uint8_
 
 } // namespace
 
-TEST_CASE("a packed model reads back with identical weights and logits")
+TEST_CASE("packed model round trip")
 {
     const std::vector<genome> genomes = {genome{},
                                          genome{0.5, 32, 0, route_kind::ptq, false, 0},
@@ -93,7 +93,7 @@ TEST_CASE("a packed model reads back with identical weights and logits")
     }
 }
 
-TEST_CASE("the packed size follows from the layer shapes")
+TEST_CASE("packed size follows layer shapes")
 {
     SUBCASE("uniform codes without masks")
     {
@@ -166,7 +166,7 @@ TEST_CASE("the packed size follows from the layer shapes")
     }
 }
 
-TEST_CASE("compression and deflate ratios compare against the float32 baseline")
+TEST_CASE("size ratios against float baseline")
 {
     const auto baseline = random_resnet20(12);
     const auto reference = uncompressed(baseline);
@@ -184,7 +184,7 @@ TEST_CASE("compression and deflate ratios compare against the float32 baseline")
     CHECK(sizes.deflate_ratio > 3.0);
 }
 
-TEST_CASE("damaged packed files are rejected with the reason")
+TEST_CASE("damaged packed files are rejected")
 {
     const auto compressed = compressed_resnet20(genome{0.5, 4, 0, route_kind::ptq, false, 0});
     const auto bytes = pack(compressed);

@@ -87,9 +87,9 @@ std::uint64_t reader::unsigned_le(int size)
     return value;
 }
 
-void reader::truncated(std::size_t wanted) const
+void reader::truncated(std::size_t requested) const
 {
-    throw input_error("truncated packed model '" + m_source + "': " + std::to_string(wanted) + " bytes needed at byte "
+    throw input_error("truncated packed model '" + m_source + "': " + std::to_string(requested) + " bytes needed at byte "
                       + std::to_string(m_position) + " but only " + std::to_string(remaining())
                       + " remain; write the file again with `crimp compress`");
 }

@@ -82,7 +82,7 @@ public:
 
 private:
     std::uint64_t unsigned_le(int size);
-    [[noreturn]] void truncated(std::size_t wanted) const;
+    [[noreturn]] void truncated(std::size_t requested) const;
 
     const std::uint8_t *m_data;
     std::size_t m_size;

@@ -27,7 +27,7 @@ struct layer_state {
     int bits = 32;
 };
 
-// Prunes and clusters the model's layers as the genome says; the model's weights are not changed.
+// Prunes and clusters the model's layers as the genome requests. The model's weights are not changed.
 std::vector<std::shared_ptr<layer_state>> plan_layers(ClassifierImpl &model, const genome &settings,
                                                       const compression_options &options);
 

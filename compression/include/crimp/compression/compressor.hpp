@@ -11,8 +11,8 @@
 namespace crimp::compression
 {
 
-// How activation ranges are calibrated for a full-integer model: the smallest and largest value seen,
-// or a low and a high percentile of each batch averaged over the batches (which ignores rare outliers).
+// Calibration method of the activation ranges of a full-integer model: the smallest and largest value
+// seen, or a low and a high percentile of each batch averaged over the batches, which ignores rare outliers.
 enum class calibration_method { minmax, percentile };
 
 // Parses "minmax" or "percentile"; raises usage_error naming the value otherwise.
@@ -51,7 +51,7 @@ struct compression_result {
     double seconds = 0.0;
 };
 
-// Compresses a copy of the baseline as the genome says: prune, cluster, fine-tune (finetune route) while
+// Compresses a copy of the baseline as the genome requests: prune, cluster, fine-tune (finetune route) while
 // keeping masks and assignments and simulating weight quantization, encode the weights, then calibrate
 // 8-bit activations for a full-integer model. `data` supplies the training images (fine-tuning and
 // calibration) and the validation images (early stopping); it may be empty for the ptq route without

@@ -8,7 +8,7 @@ namespace crimp::compression
 {
 
 // Loads a model written by `crimp train` (LibTorch archive) or by `crimp compress` (packed .crimp file),
-// told apart by the file's first bytes. A packed model comes back with its compressed weights decoded
+// recognised by the file's first bytes. A packed model comes back with its compressed weights decoded
 // and, for a full-integer model, its activation quantizers in place.
 trained_model load_any_model(const std::filesystem::path &file);
 
