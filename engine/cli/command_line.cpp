@@ -45,10 +45,15 @@ po::options_description common_options()
     return options;
 }
 
-po::variables_map parse(const po::options_description &all, const std::vector<std::string> &args)
+po::variables_map parse(const po::options_description &all, const std::string &positional,
+                        const std::vector<std::string> &args)
 {
     po::variables_map values;
-    po::store(po::command_line_parser(args).options(all).run(), values);
+    po::positional_options_description positions;
+    if (!positional.empty()) {
+        positions.add(positional.c_str(), 1);
+    }
+    po::store(po::command_line_parser(args).options(all).positional(positions).run(), values);
     if (values.count("config") != 0U && values.count("help") == 0U) {
         const auto file = values["config"].as<std::string>();
         std::ifstream stream(file);
@@ -96,9 +101,11 @@ int run_command_line(int argc, const char *const argv[], const std::vector<comma
     all.add(own_options).add(common_options());
 
     try {
-        auto values = parse(all, {arguments.begin() + 1, arguments.end()});
+        auto values = parse(all, entry.positional, {arguments.begin() + 1, arguments.end()});
         if (values.count("help") != 0U) {
-            std::cout << "Usage: crimp " << entry.name << " [options]\n" << entry.summary << "\n\n" << all << '\n';
+            std::string argument = entry.positional.empty() ? "" : " " + entry.positional;
+            std::transform(argument.begin(), argument.end(), argument.begin(), [](unsigned char c) { return std::toupper(c); });
+            std::cout << "Usage: crimp " << entry.name << argument << " [options]\n" << entry.summary << "\n\n" << all << '\n';
             return exit_success;
         }
         po::notify(values);

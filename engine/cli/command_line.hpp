@@ -18,6 +18,8 @@ struct command {
     std::string summary;
     std::function<void(po::options_description &)> add_options;
     std::function<void(const po::variables_map &)> run;
+    // Option that also takes the command's one positional argument (e.g. "run" for `crimp resume RUN.h5`).
+    std::string positional;
 };
 
 command make_models_command();
@@ -26,6 +28,11 @@ command make_evaluate_command();
 command make_corrupt_command();
 command make_mce_command();
 command make_compress_command();
+command make_search_command();
+command make_resume_command();
+command make_status_command();
+command make_front_command();
+command make_export_command();
 
 // Parses `crimp <command> [options]`, runs the command and returns the exit status: 0 on success,
 // 2 for usage errors, 1 for failures.

@@ -28,6 +28,11 @@ int main(int argc, char *argv[])
         crimp::cli::make_evaluate_command(),
         crimp::cli::make_corrupt_command(),
         crimp::cli::make_mce_command(),
+        crimp::cli::make_search_command(),
+        crimp::cli::make_resume_command(),
+        crimp::cli::make_status_command(),
+        crimp::cli::make_front_command(),
+        crimp::cli::make_export_command(),
     };
     return crimp::cli::run_command_line(argc, argv, commands);
 }

@@ -1,0 +1,288 @@
+#include "command_line.hpp"
+
+#include <crimp/engine/dataset.hpp>
+#include <crimp/engine/error.hpp>
+#include <crimp/engine/progress.hpp>
+#include <crimp/search/evaluation_service.hpp>
+#include <crimp/search/front.hpp>
+#include <crimp/search/front_export.hpp>
+#include <crimp/search/run_file.hpp>
+#include <crimp/search/search_run.hpp>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <unistd.h>
+
+namespace crimp::cli
+{
+
+namespace
+{
+
+using namespace crimp::search;
+
+constexpr int exit_interrupted = 130;
+
+extern "C" void on_interrupt(int)
+{
+    evaluation_service::request_stop();
+    constexpr char message[] = "\ncrimp: interrupted; finishing the running evaluations (Ctrl-C again to stop now)\n";
+    [[maybe_unused]] const auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
+    std::signal(SIGINT, SIG_DFL);
+}
+
+// Runs a search step; an interruption exits with status 130 once the finished evaluations are saved.
+template <typename Step>
+void run_interruptible(const std::string &run_file, Step step)
+{
+    std::signal(SIGINT, on_interrupt);
+    try {
+        step();
+    } catch (const search_interrupted &) {
+        spdlog::warn("search interrupted; the finished evaluations are saved. Continue with `crimp resume {}`",
+                     run_file);
+        std::exit(exit_interrupted);
+    }
+}
+
+void add_search_options(po::options_description &options)
+{
+    const search_config defaults;
+    options.add_options()
+        ("out", po::value<std::string>()->required()->value_name("RUN.h5"), "run file to write")
+        ("force", "overwrite an existing run file")
+        ("model", po::value<std::string>()->default_value(defaults.architecture)->value_name("NAME"),
+         "architecture from `crimp models`")
+        ("dataset", po::value<std::string>()->default_value(defaults.dataset), "cifar10 or cifar100")
+        ("data-dir", po::value<std::string>()->default_value("")->value_name("DIR"),
+         "folder with the dataset and frost/ (default: $CRIMP_DATA, else data/)")
+        ("baseline", po::value<std::string>()->required()->value_name("FILE.pt"),
+         "trained baseline; trained with --baseline-epochs and written here when absent")
+        ("baseline-epochs", po::value<int>()->default_value(defaults.baseline_epochs), "epochs of a baseline trained here")
+        ("population", po::value<int>()->default_value(defaults.population), "NSGA-II population, a multiple of 4, at least 8")
+        ("generations", po::value<int>()->default_value(defaults.generations), "generations after the initial one")
+        ("seed", po::value<std::uint64_t>()->default_value(defaults.seed), "seed of NSGA-II, sampling and fine-tuning")
+        ("threads", po::value<int>()->default_value(defaults.threads), "cores for all workers together (0: all)")
+        ("workers", po::value<int>()->default_value(defaults.workers), "genomes evaluated at once")
+        ("validation-images", po::value<std::size_t>()->default_value(defaults.validation_images)->value_name("N"),
+         "clean validation images per genome (0: the whole validation split)")
+        ("corrupt-images", po::value<std::size_t>()->default_value(defaults.corrupt_images)->value_name("N"),
+         "corrupted images per corruption and severity")
+        ("corruptions", po::value<std::string>()->default_value(defaults.corruptions)->value_name("LIST"),
+         "corruptions of the mCE: benchmark (the 15 of CIFAR-10-C) or a comma-separated list")
+        ("corruption-seed", po::value<std::uint64_t>()->default_value(defaults.corruption_seed), "seed of the corruptions")
+        ("sparsity-max", po::value<double>()->default_value(defaults.sparsity_max), "largest pruning sparsity")
+        ("bits-min", po::value<int>()->default_value(defaults.bits_min), "fewest weight bits")
+        ("bits-max", po::value<int>()->default_value(defaults.bits_max), "most weight bits, up to 8, or 32 for float")
+        ("clusters-max", po::value<int>()->default_value(defaults.clusters_max),
+         "most clusters per layer, a power of two up to 256 (0: no clustering)")
+        ("routes", po::value<std::string>()->default_value("ptq,finetune"), "comma list of ptq and finetune")
+        ("finetune-epochs-max", po::value<int>()->default_value(defaults.finetune_epochs_max), "most fine-tuning epochs")
+        ("finetune-images", po::value<std::size_t>()->default_value(defaults.finetune_images)->value_name("N"),
+         "training images for fine-tuning and calibration (0: all)")
+        ("min-accuracy", po::value<double>()->default_value(defaults.min_accuracy),
+         "genomes below this validation accuracy (a fraction) are penalised")
+        ("max-mce", po::value<double>()->default_value(defaults.max_mce),
+         "genomes above this mCE are penalised (0: no limit)");
+}
+
+search_config config_from(const po::variables_map &values)
+{
+    search_config config;
+    config.architecture = values["model"].as<std::string>();
+    config.dataset = values["dataset"].as<std::string>();
+    parse_dataset(config.dataset);
+    config.data_dir = resolve_data_dir(values["data-dir"].as<std::string>());
+    config.baseline = values["baseline"].as<std::string>();
+    config.baseline_epochs = values["baseline-epochs"].as<int>();
+    config.population = values["population"].as<int>();
+    config.generations = values["generations"].as<int>();
+    config.seed = values["seed"].as<std::uint64_t>();
+    config.threads = values["threads"].as<int>();
+    config.workers = values["workers"].as<int>();
+    config.validation_images = values["validation-images"].as<std::size_t>();
+    config.corrupt_images = values["corrupt-images"].as<std::size_t>();
+    config.corruptions = values["corruptions"].as<std::string>();
+    config.corruption_seed = values["corruption-seed"].as<std::uint64_t>();
+    config.sparsity_max = values["sparsity-max"].as<double>();
+    config.bits_min = values["bits-min"].as<int>();
+    config.bits_max = values["bits-max"].as<int>();
+    config.clusters_max = values["clusters-max"].as<int>();
+    config.routes = parse_routes(values["routes"].as<std::string>());
+    config.finetune_epochs_max = values["finetune-epochs-max"].as<int>();
+    config.finetune_images = values["finetune-images"].as<std::size_t>();
+    config.min_accuracy = values["min-accuracy"].as<double>();
+    config.max_mce = values["max-mce"].as<double>();
+    return config;
+}
+
+void add_run_option(po::options_description &options)
+{
+    options.add_options()("run", po::value<std::string>()->required()->value_name("RUN.h5"), "run file of a search");
+}
+
+// Parses --rank: "all" (0) or a non-domination rank of 1 or more.
+int parse_rank(const std::string &text)
+{
+    if (text == "all") {
+        return 0;
+    }
+    int rank = -1;
+    try {
+        rank = std::stoi(text);
+    } catch (const std::exception &) {
+    }
+    if (rank < 1) {
+        throw usage_error("invalid --rank '" + text + "': expected all or a rank of 1 or more");
+    }
+    return rank;
+}
+
+std::string genome_columns(const compression::genome &genome)
+{
+    return fmt::format("{:.2f},{},{},{},{},{}", genome.sparsity, genome.bits, genome.clusters,
+                       compression::to_string(genome.route), genome.full_integer ? 1 : 0, genome.finetune_epochs);
+}
+
+void print_status(const po::variables_map &values)
+{
+    const std::string file = values["run"].as<std::string>();
+    const auto state = read_run_file(file);
+    const auto config = config_from_json(state.config_json, file);
+    const int done = state.generations.empty() ? -1 : state.generations.back().generation;
+    const auto failures = std::count_if(state.evaluations.begin(), state.evaluations.end(),
+                                        [](const evaluation_record &record) { return !record.ok; });
+    std::cout << "run file:     " << file << '\n'
+              << "generation:   " << (done < 0 ? std::string("none complete") : std::to_string(done)) << " of "
+              << config.generations << '\n'
+              << "evaluations:  " << state.evaluations.size() << " (" << failures << " failed, " << state.cache_hits
+              << " cache hits)\n"
+              << "elapsed:      " << format_duration(state.elapsed_seconds) << '\n';
+    if (done >= 0 && done < config.generations) {
+        const double per_generation = state.generations.back().elapsed_seconds / static_cast<double>(done + 1);
+        std::cout << "time left:    " << format_duration(per_generation * (config.generations - done))
+                  << " (estimate from the mean generation time)\n";
+    }
+    std::cout << "hypervolume per generation (reference point " << state.reference_point[0] << ", "
+              << state.reference_point[1] << ", " << state.reference_point[2] << "):\n";
+    for (const auto &generation : state.generations) {
+        std::cout << fmt::format("  {:>3}  {:.6f}  {} evaluations  {}\n", generation.generation, generation.hypervolume,
+                                 generation.evaluations, format_duration(generation.elapsed_seconds));
+    }
+}
+
+void print_front(const po::variables_map &values)
+{
+    const std::string file = values["run"].as<std::string>();
+    const auto state = read_run_file(file);
+    std::string csv = "key,sparsity,bits,clusters,route,full_integer,finetune_epochs,accuracy,mce,compression_ratio,"
+                      "deflate_ratio,packed_bytes,test_accuracy,test_mce\n";
+    for (const auto position : front_positions(state, parse_rank(values["rank"].as<std::string>()))) {
+        const auto &record = state.evaluations[position];
+        std::string test = ",";
+        for (const auto &entry : state.test_front) {
+            if (entry.key == record.key) {
+                test = fmt::format("{:.6f},{:.6f}", entry.accuracy, entry.mce);
+            }
+        }
+        csv += fmt::format("{},{},{:.6f},{:.6f},{:.6f},{:.6f},{},{}\n", record.key, genome_columns(record.genome),
+                           record.accuracy, record.mce, record.compression_ratio, record.deflate_ratio,
+                           record.packed_bytes, test);
+    }
+    if (values.count("csv") != 0U) {
+        write_output_file(values["csv"].as<std::string>(), csv);
+        return;
+    }
+    std::cout << csv;
+}
+
+} // namespace
+
+command make_search_command()
+{
+    command entry;
+    entry.name = "search";
+    entry.summary = "Search compression genomes with NSGA-II for the Pareto front of accuracy, mCE and compression "
+                    "ratio, checkpointing every generation into an HDF5 run file.";
+    entry.add_options = add_search_options;
+    entry.run = [](const po::variables_map &values) {
+        const auto config = config_from(values);
+        const std::string out = values["out"].as<std::string>();
+        run_interruptible(out, [&] { start_search(config, out, values.count("force") != 0U); });
+    };
+    return entry;
+}
+
+command make_resume_command()
+{
+    command entry;
+    entry.name = "resume";
+    entry.summary = "Continue an interrupted or finished search from its last complete generation.";
+    entry.positional = "run";
+    entry.add_options = [](po::options_description &options) {
+        add_run_option(options);
+        options.add_options()("generations", po::value<int>()->value_name("N"),
+                              "new total number of generations (default: the run's own)");
+    };
+    entry.run = [](const po::variables_map &values) {
+        const std::string file = values["run"].as<std::string>();
+        std::optional<int> generations;
+        if (values.count("generations") != 0U) {
+            generations = values["generations"].as<int>();
+        }
+        run_interruptible(file, [&] { resume_search(file, generations); });
+    };
+    return entry;
+}
+
+command make_status_command()
+{
+    command entry;
+    entry.name = "status";
+    entry.summary = "Show a search's progress: generation, evaluations, cache hits, failures and hypervolume.";
+    entry.positional = "run";
+    entry.add_options = add_run_option;
+    entry.run = print_status;
+    return entry;
+}
+
+command make_front_command()
+{
+    command entry;
+    entry.name = "front";
+    entry.summary = "List the non-dominated genomes of a search with their validation (and test) objectives.";
+    entry.positional = "run";
+    entry.add_options = [](po::options_description &options) {
+        add_run_option(options);
+        options.add_options()("csv", po::value<std::string>()->value_name("FILE"), "write the front as CSV ('-': stdout)")(
+            "rank", po::value<std::string>()->default_value("1"),
+            "non-domination ranks to list: N lists ranks 1 to N (1: the Pareto front), all lists every evaluation");
+    };
+    entry.run = print_front;
+    return entry;
+}
+
+command make_export_command()
+{
+    command entry;
+    entry.name = "export";
+    entry.summary = "Write the non-dominated models of a search as .crimp, LibTorch .pt and JSON manifest files.";
+    entry.positional = "run";
+    entry.add_options = [](po::options_description &options) {
+        add_run_option(options);
+        options.add_options()("out", po::value<std::string>()->required()->value_name("DIR"), "folder to write")(
+            "rank", po::value<std::string>()->default_value("1"),
+            "non-domination ranks to export: N exports ranks 1 to N (1: the Pareto front), all exports every model");
+    };
+    entry.run = [](const po::variables_map &values) {
+        const int rank = parse_rank(values["rank"].as<std::string>());
+        const auto count = export_front(values["run"].as<std::string>(), values["out"].as<std::string>(), rank);
+        spdlog::info("exported {} models to {}", count, values["out"].as<std::string>());
+    };
+    return entry;
+}
+
+} // namespace crimp::cli

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <filesystem>
+
+namespace crimp::search
+{
+
+// Writes, for each evaluation of non-domination rank `rank` or better (0: every successful evaluation)
+// of a run, KEY.crimp (the packed model), KEY.pt (a LibTorch archive with the decoded weights, readable by
+// `crimp evaluate`) and KEY.json (genome, validation and test objectives, baseline, seed, crimp version)
+// into `folder`. Returns the number of models written.
+std::size_t export_front(const std::filesystem::path &run_file, const std::filesystem::path &folder, int rank);
+
+} // namespace crimp::search

@@ -1,0 +1,345 @@
+#include <crimp/search/search_run.hpp>
+
+#include <crimp/corruption/corrupted_sets.hpp>
+#include <crimp/engine/checkpoint.hpp>
+#include <crimp/engine/error.hpp>
+#include <crimp/engine/image_batches.hpp>
+#include <crimp/engine/progress.hpp>
+#include <crimp/engine/split.hpp>
+#include <crimp/engine/training.hpp>
+#include <crimp/search/front.hpp>
+#include <crimp/search/run_file.hpp>
+#include <crimp/search/run_lock.hpp>
+#include <crimp/search/search_problem.hpp>
+
+#include <boost/archive/text_iarchive.hpp>
+#include <boost/archive/text_oarchive.hpp>
+#include <pagmo/algorithm.hpp>
+#include <pagmo/algorithms/nsga2.hpp>
+#include <pagmo/population.hpp>
+#include <pagmo/s11n.hpp>
+#include <pagmo/utils/generic.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+
+#ifndef CRIMP_VERSION
+#define CRIMP_VERSION "unknown"
+#endif
+
+namespace crimp::search
+{
+
+namespace
+{
+
+using clock_type = std::chrono::steady_clock;
+
+trained_model prepare_baseline(const search_config &config)
+{
+    if (!std::filesystem::exists(config.baseline)) {
+        spdlog::info("baseline '{}' not found: training {} for {} epochs", config.baseline.string(),
+                     config.architecture, config.baseline_epochs);
+        training_options options;
+        options.architecture = config.architecture;
+        options.dataset = parse_dataset(config.dataset);
+        options.data_dir = config.data_dir;
+        options.output = config.baseline;
+        options.epochs = config.baseline_epochs;
+        options.seed = config.seed;
+        options.threads = config.threads;
+        options.device = "cpu";
+        options.progress_bar = stderr_is_terminal();
+        train_classifier(options);
+    }
+    auto baseline = load_model(config.baseline);
+    if (baseline.metadata.architecture != config.architecture
+        || to_string(baseline.metadata.dataset) != config.dataset) {
+        throw usage_error("baseline '" + config.baseline.string() + "' is a " + baseline.metadata.architecture + " on "
+                          + to_string(baseline.metadata.dataset) + ", but the search asks for " + config.architecture
+                          + " on " + config.dataset + ": fix `model`, `dataset` or `baseline`");
+    }
+    if (baseline.metadata.split.validation_images == 0) {
+        throw usage_error("baseline '" + config.baseline.string()
+                          + "' held out no validation images, so genomes cannot be scored honestly: train it with "
+                            "--validation-images");
+    }
+    return baseline;
+}
+
+std::shared_ptr<genome_evaluator> make_evaluator(const search_config &config, trained_model baseline)
+{
+    scoring_request request;
+    request.dataset = baseline.metadata.dataset;
+    request.data_dir = config.data_dir;
+    request.split = baseline.metadata.split;
+    request.which = split_kind::validation;
+    request.clean_images = config.validation_images;
+    request.corrupt_images = config.corrupt_images;
+    request.corruptions = corruption::parse_corruption_list(config.corruptions);
+    request.corruption_seed = config.corruption_seed;
+    request.sample_seed = config.seed;
+    auto validation = build_scoring_set(request);
+
+    fit_data training;
+    const auto train = load_split_images(baseline.metadata.dataset, config.data_dir, baseline.metadata.split,
+                                         split_kind::train);
+    image_set subset = train;
+    if (config.finetune_images > 0 && config.finetune_images < train.size()) {
+        std::vector<std::size_t> positions(train.size());
+        std::iota(positions.begin(), positions.end(), std::size_t{0});
+        subset = select(train, stratified_split(train.labels, positions, config.finetune_images, config.seed).held_out);
+    }
+    training.train_images = images_to_tensor(subset);
+    training.train_labels = labels_to_tensor(subset);
+    training.validation_images = validation.clean_images;
+    training.validation_labels = validation.clean_labels;
+    training.statistics = baseline.metadata.statistics;
+    training.classes = baseline.metadata.classes;
+    return std::make_shared<genome_evaluator>(config, std::move(baseline), std::move(validation), std::move(training));
+}
+
+std::string save_algorithm(const pagmo::algorithm &algorithm)
+{
+    std::ostringstream stream;
+    {
+        boost::archive::text_oarchive archive(stream);
+        archive << algorithm;
+    }
+    return stream.str();
+}
+
+pagmo::algorithm load_algorithm(const std::string &text, const std::filesystem::path &file)
+{
+    pagmo::algorithm algorithm;
+    try {
+        std::istringstream stream(text);
+        boost::archive::text_iarchive archive(stream);
+        archive >> algorithm;
+    } catch (const std::exception &error) {
+        throw input_error("invalid checkpoint in run file '" + file.string() + "': " + error.what());
+    }
+    return algorithm;
+}
+
+// One search session: the run file, its state and the objects that evolve it.
+class search_session
+{
+public:
+    search_session(search_config config, run_state state, std::filesystem::path run_file)
+        : m_config(std::move(config)), m_state(std::move(state)), m_run_file(std::move(run_file)),
+          m_previous_elapsed(m_state.elapsed_seconds)
+    {
+    }
+
+    void run();
+
+private:
+    void persist()
+    {
+        m_state.elapsed_seconds = m_previous_elapsed + std::chrono::duration<double>(clock_type::now() - m_start).count();
+        write_run_file(m_run_file, m_state);
+    }
+
+    pagmo::population initial_population(pagmo::problem &problem);
+    pagmo::population restored_population(pagmo::problem &problem);
+    void complete_generation(int generation, const pagmo::population &population, const pagmo::algorithm &algorithm);
+    void score_front_on_test();
+
+    search_config m_config;
+    run_state m_state;
+    std::filesystem::path m_run_file;
+    double m_previous_elapsed;
+    clock_type::time_point m_start = clock_type::now();
+    std::shared_ptr<search_context> m_context;
+};
+
+pagmo::population search_session::initial_population(pagmo::problem &problem)
+{
+    // Drawn from the seed alone, so a run that restarts before generation 0 completes draws the same.
+    pagmo::detail::random_engine_type engine(static_cast<pagmo::detail::random_engine_type::result_type>(m_config.seed));
+    std::vector<double> batch;
+    std::vector<pagmo::vector_double> genes;
+    for (int i = 0; i < m_config.population; ++i) {
+        genes.push_back(pagmo::random_decision_vector(problem, engine));
+        batch.insert(batch.end(), genes.back().begin(), genes.back().end());
+    }
+    m_context->generation = 0;
+    const auto objectives = m_context->service->evaluate_batch(batch, 0);
+    problem.increment_fevals(genes.size());
+    pagmo::population population(problem, 0U, static_cast<unsigned>(m_config.seed));
+    for (std::size_t i = 0; i < genes.size(); ++i) {
+        population.push_back(genes[i], {objectives.begin() + static_cast<std::ptrdiff_t>(3 * i),
+                                        objectives.begin() + static_cast<std::ptrdiff_t>(3 * i + 3)});
+    }
+    return population;
+}
+
+pagmo::population search_session::restored_population(pagmo::problem &problem)
+{
+    const auto &checkpoint = *m_state.checkpoint;
+    const auto &space = m_context->service->space();
+    pagmo::population population(problem, 0U, static_cast<unsigned>(m_config.seed));
+    for (std::size_t i = 0; i < checkpoint.population.size(); ++i) {
+        auto genes = checkpoint.population[i];
+        auto fitness = pagmo::vector_double(checkpoint.fitness.at(i).begin(), checkpoint.fitness.at(i).end());
+        const bool finite = std::all_of(fitness.begin(), fitness.end(), [](double value) { return std::isfinite(value); });
+        if (space.repair(genes) || !finite) {
+            spdlog::warn("checkpoint individual {} had a NaN or out-of-bounds gene or objective; repaired and "
+                         "evaluated again", i);
+            const auto objectives = m_context->service->evaluate_batch(genes, checkpoint.generation);
+            fitness.assign(objectives.begin(), objectives.end());
+        }
+        population.push_back(genes, fitness);
+    }
+    return population;
+}
+
+void search_session::complete_generation(int generation, const pagmo::population &population,
+                                         const pagmo::algorithm &algorithm)
+{
+    generation_record record;
+    record.generation = generation;
+    record.population = population.get_x();
+    for (const auto &fitness : population.get_f()) {
+        record.fitness.push_back({fitness[0], fitness[1], fitness[2]});
+    }
+    record.front = non_dominated(record.fitness);
+    record.hypervolume = hypervolume(record.fitness, m_state.reference_point);
+    record.evaluations = m_state.evaluations.size();
+    record.cache_hits = m_state.cache_hits;
+    record.elapsed_seconds = m_previous_elapsed + std::chrono::duration<double>(clock_type::now() - m_start).count();
+    m_state.generations.push_back(record);
+    m_state.checkpoint = search_checkpoint{generation, save_algorithm(algorithm), record.population, record.fitness};
+    persist();
+
+    std::array<double, 3> best = {1e300, 1e300, 1e300};
+    for (const auto &fitness : record.fitness) {
+        for (int k = 0; k < 3; ++k) {
+            best[k] = std::min(best[k], fitness[k]);
+        }
+    }
+    const double per_generation = record.elapsed_seconds / static_cast<double>(generation + 1);
+    spdlog::info("generation {}/{}: {} evaluations, {} cache hits, best accuracy {:.2f}%, best mCE {:.1f}, best "
+                 "compression ratio {:.1f}, hypervolume {:.4f}, elapsed {}, ETA {}",
+                 generation, m_config.generations, record.evaluations, record.cache_hits, 100.0 * (1.0 - best[0]),
+                 best[1], 1.0 / best[2], record.hypervolume, format_duration(record.elapsed_seconds),
+                 format_duration(per_generation * (m_config.generations - generation)));
+}
+
+void search_session::score_front_on_test()
+{
+    // Scoring models is evaluation work, so it counts towards the evaluation time of the run.
+    const auto start = clock_type::now();
+    const auto &evaluator = m_context->service->evaluator();
+    const auto &baseline = evaluator.baseline();
+    scoring_request request;
+    request.dataset = baseline.metadata.dataset;
+    request.data_dir = m_config.data_dir;
+    request.split = baseline.metadata.split;
+    request.which = split_kind::test;
+    request.corrupt_images = m_config.corrupt_images;
+    request.corruptions = corruption::parse_corruption_list(m_config.corruptions);
+    request.corruption_seed = m_config.corruption_seed;
+    request.sample_seed = m_config.seed;
+    const auto test_set = build_scoring_set(request);
+    const auto baseline_errors = measure_errors(*baseline.model, test_set, baseline.metadata.statistics);
+
+    m_state.test_front.clear();
+    for (const auto position : front_positions(m_state)) {
+        const auto &record = m_state.evaluations[position];
+        std::ifstream stream(packed_model_path(models_dir_of(m_run_file), record.key), std::ios::binary);
+        const std::vector<std::uint8_t> packed{std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
+        const auto [accuracy, mce] = evaluator.score_packed(packed, test_set, baseline_errors);
+        m_state.test_front.push_back({record.key, accuracy, mce});
+        spdlog::info("front member {}: test accuracy {:.2f}%, test mCE {:.1f} (validation {:.2f}%, {:.1f})",
+                     record.key, 100.0 * accuracy, mce, 100.0 * record.accuracy, record.mce);
+    }
+    m_state.evaluation_seconds += std::chrono::duration<double>(clock_type::now() - start).count();
+    persist();
+}
+
+void search_session::run()
+{
+    // 1. The baseline, the scoring images and the evaluation service.
+    auto baseline = prepare_baseline(m_config);
+    m_start = clock_type::now();
+    m_context = std::make_shared<search_context>();
+    auto evaluator = make_evaluator(m_config, std::move(baseline));
+    m_state.corruption_names = evaluator->validation().corruption_names;
+    m_context->service = std::make_shared<evaluation_service>(m_config, evaluator, m_state, [this] { persist(); },
+                                                              models_dir_of(m_run_file));
+    pagmo::problem problem{search_problem{m_context}};
+
+    // 2. Generation 0, or the population and NSGA-II state of the last complete generation.
+    pagmo::population population;
+    pagmo::algorithm algorithm;
+    if (!m_state.checkpoint) {
+        const double mutation = 1.0 / static_cast<double>(std::max<std::size_t>(1, problem.get_nx()));
+        pagmo::nsga2 nsga2(1U, 0.95, 10.0, mutation, 50.0, static_cast<unsigned>(m_config.seed));
+        nsga2.set_bfe(pagmo::bfe{tbb_batch_evaluator{}});
+        algorithm = pagmo::algorithm{nsga2};
+        population = initial_population(problem);
+        complete_generation(0, population, algorithm);
+    } else {
+        algorithm = load_algorithm(m_state.checkpoint->algorithm, m_run_file);
+        population = restored_population(problem);
+        spdlog::info("resuming {} after generation {} with {} evaluations", m_run_file.string(),
+                     m_state.checkpoint->generation, m_state.evaluations.size());
+    }
+
+    // 3. One generation at a time, each checkpointed.
+    while (m_state.checkpoint->generation < m_config.generations) {
+        const int generation = m_state.checkpoint->generation + 1;
+        m_context->generation = generation;
+        population = algorithm.evolve(population);
+        complete_generation(generation, population, algorithm);
+    }
+
+    // 4. The test scores of the front, once.
+    if (m_state.test_front.empty()) {
+        score_front_on_test();
+    }
+    const double outside = m_state.elapsed_seconds - m_state.evaluation_seconds;
+    spdlog::info("search finished: {} evaluations in {}, {:.1f}% of the wall time outside genome evaluation",
+                 m_state.evaluations.size(), format_duration(m_state.elapsed_seconds),
+                 100.0 * outside / std::max(1e-9, m_state.elapsed_seconds));
+}
+
+} // namespace
+
+void start_search(const search_config &config, const std::filesystem::path &run_file, bool force)
+{
+    validate(config);
+    run_lock lock(run_file);
+    if (std::filesystem::exists(run_file) && !force) {
+        throw usage_error("run file '" + run_file.string() + "' exists: continue it with `crimp resume "
+                          + run_file.string() + "`, choose another --out, or pass --force to start over");
+    }
+    std::filesystem::remove_all(models_dir_of(run_file));
+
+    run_state state;
+    state.config_json = config_to_json(config);
+    state.crimp_version = CRIMP_VERSION;
+    write_run_file(run_file, state);
+    search_session(config, std::move(state), run_file).run();
+}
+
+void resume_search(const std::filesystem::path &run_file, std::optional<int> generations)
+{
+    run_lock lock(run_file);
+    auto state = read_run_file(run_file);
+    auto config = config_from_json(state.config_json, run_file.string());
+    if (generations) {
+        config.generations = *generations;
+        validate(config);
+        state.config_json = config_to_json(config);
+        state.test_front.clear();
+    }
+    search_session(config, std::move(state), run_file).run();
+}
+
+} // namespace crimp::search

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# End-to-end checks of `crimp search` on a tiny synthetic CIFAR-10: a run killed with SIGKILL at random
+# moments and resumed ends with the same evaluations and front as a run left alone; two workers give the
+# same front as one; an existing run file is never overwritten; a held run file is reported with the
+# process that holds it; Ctrl-C (SIGINT) exits with status 130 and the run resumes.
+set -u
+crimp=${1:?usage: search_test.sh PATH_TO_CRIMP}
+scratch=$(mktemp -d)
+background=""
+trap '[[ -n $background ]] && kill -9 "$background" 2>/dev/null; rm -rf "$scratch"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# 1. Synthetic CIFAR-10: 5 training batches of 60 random images and a test batch of 100.
+data=$scratch/data/cifar-10-batches-bin
+mkdir -p "$data"
+make_batch() { # FILE COUNT
+    local i
+    for ((i = 0; i < $2; i++)); do
+        printf "\\x0$((i % 10))"
+        head -c 3072 /dev/urandom
+    done >"$1"
+}
+for batch in 1 2 3 4 5; do make_batch "$data/data_batch_$batch.bin" 60; done
+make_batch "$data/test_batch.bin" 100
+
+"$crimp" train --quiet --data-dir "$scratch/data" --out "$scratch/baseline.pt" --epochs 1 --batch-size 32 \
+    --validation-images 50 --threads 1 || { echo "FAIL: training the baseline"; exit 1; }
+
+search_args=(--baseline "$scratch/baseline.pt" --data-dir "$scratch/data" --population 8
+    --validation-images 0 --corrupt-images 5 --corruptions gaussian_noise,contrast --routes ptq --bits-max 8
+    --clusters-max 16 --sparsity-max 0.9 --seed 5)
+
+# front RUN NAME: writes the Pareto front and every evaluation as CSV files NAME-front.csv and NAME-all.csv.
+front() {
+    "$crimp" front "$1" --csv "$scratch/$2-front.csv" --quiet && "$crimp" front "$1" --rank all --csv "$scratch/$2-all.csv" --quiet
+}
+same_as_reference() { # NAME
+    if cmp -s "$scratch/reference-front.csv" "$scratch/$1-front.csv" && cmp -s "$scratch/reference-all.csv" "$scratch/$1-all.csv"; then
+        echo "ok: $1 ends with the reference evaluations and front"
+    else
+        fail "$1 differs from the reference run"
+        diff "$scratch/reference-all.csv" "$scratch/$1-all.csv" | head -20
+    fi
+}
+
+# 2. The reference run, left alone.
+start=$(date +%s.%N)
+"$crimp" search --quiet --out "$scratch/reference.h5" "${search_args[@]}" --generations 3 --threads 1 || { echo "FAIL: reference search"; exit 1; }
+duration=$(awk -v start="$start" -v end="$(date +%s.%N)" 'BEGIN { print end - start }')
+# random_delay FRACTION: a random number of seconds between 0 and FRACTION of the reference duration.
+random_delay() { awk -v limit="$duration" -v fraction="$1" -v draw="$RANDOM" 'BEGIN { print limit * fraction * draw / 32767 }'; }
+front "$scratch/reference.h5" reference
+[[ $(wc -l <"$scratch/reference-front.csv") -ge 2 ]] || fail "the reference front is empty"
+
+# 3. Two workers give the same evaluations and front.
+"$crimp" search --quiet --out "$scratch/workers.h5" "${search_args[@]}" --generations 3 --workers 2 --threads 2 || fail "two-worker search"
+front "$scratch/workers.h5" workers
+same_as_reference workers
+
+# 4. SIGKILL at random moments, then resume until the run completes.
+for trial in 1 2 3; do
+    run=$scratch/killed$trial.h5
+    "$crimp" search --quiet --out "$run" "${search_args[@]}" --generations 3 --threads 1 &
+    background=$!
+    sleep "$(random_delay 1)"
+    kill -9 "$background" 2>/dev/null
+    wait "$background" 2>/dev/null
+    background=""
+    for attempt in 1 2 3; do
+        if [[ ! -f $run ]]; then
+            "$crimp" search --quiet --out "$run" "${search_args[@]}" --generations 3 --threads 1 && break
+        elif [[ $trial -eq 3 && $attempt -eq 1 ]]; then
+            # The third trial is killed a second time, during the resume.
+            "$crimp" resume --quiet "$run" &
+            background=$!
+            sleep "$(random_delay 0.5)"
+            kill -9 "$background" 2>/dev/null
+            wait "$background" 2>/dev/null
+            background=""
+        else
+            "$crimp" resume --quiet "$run" && break
+        fi
+    done
+    front "$run" killed$trial
+    same_as_reference killed$trial
+done
+
+# 5. An existing run file is never overwritten.
+before=$(md5sum <"$scratch/reference.h5")
+output=$("$crimp" search --out "$scratch/reference.h5" "${search_args[@]}" --generations 3 --threads 1 2>&1)
+status=$?
+[[ $status -eq 2 && $output == *"exists"* ]] || fail "search over an existing run file exited with $status: $output"
+[[ $(md5sum <"$scratch/reference.h5") == "$before" ]] || fail "the existing run file changed"
+
+# 6. A run file held by another process is reported with that process.
+"$crimp" search --quiet --out "$scratch/held.h5" "${search_args[@]}" --generations 40 --threads 1 &
+background=$!
+for _ in $(seq 1 100); do [[ -s $scratch/held.h5.lock ]] && break; sleep 0.1; done
+output=$("$crimp" resume "$scratch/held.h5" 2>&1)
+status=$?
+[[ $status -eq 1 && $output == *"in use by process $background"* ]] || fail "resume of a held run exited with $status: $output"
+
+# 7. SIGINT stops after the running evaluations with status 130, and the run resumes to the same end.
+kill -INT "$background"
+wait "$background"
+status=$?
+background=""
+[[ $status -eq 130 ]] || fail "an interrupted search exited with $status, expected 130"
+"$crimp" resume --quiet "$scratch/held.h5" --generations 3 || fail "resume after SIGINT"
+front "$scratch/held.h5" interrupted
+same_as_reference interrupted
+
+if [[ $failures -gt 0 ]]; then
+    echo "$failures search check(s) failed"
+    exit 1
+fi
+echo "all search checks passed"
