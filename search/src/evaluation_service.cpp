@@ -1,6 +1,7 @@
 #include <crimp/search/evaluation_service.hpp>
 
 #include <crimp/engine/device.hpp>
+#include <crimp/engine/progress.hpp>
 #include <crimp/engine/rng.hpp>
 
 #include <spdlog/spdlog.h>
@@ -97,6 +98,8 @@ void evaluation_service::store(evaluation_record record, const std::vector<std::
 {
     if (record.ok) {
         write_bytes(packed_model_path(m_models_dir, record.key), packed);
+        spdlog::debug("evaluated {}: accuracy {:.2f}%, mCE {:.1f}, compression ratio {:.2f}, {:.1f}s", record.key,
+                      100.0 * record.accuracy, record.mce, record.compression_ratio, record.seconds);
     } else {
         spdlog::warn("genome {} failed: {}", record.key, record.error);
     }
@@ -137,6 +140,8 @@ std::vector<double> evaluation_service::evaluate_batch(const std::vector<double>
 
     // 2. Evaluate the new genomes on the workers; each result is saved as soon as it exists.
     const auto start = std::chrono::steady_clock::now();
+    progress_bar bar(pending.size(), stderr_is_terminal() && spdlog::get_level() <= spdlog::level::info);
+    std::size_t finished = 0;
     tbb::task_arena arena(m_workers);
     arena.execute([&] {
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pending.size(), 1),
@@ -150,11 +155,15 @@ std::vector<double> evaluation_service::evaluate_batch(const std::vector<double>
                                   auto record = m_evaluator->evaluate(genomes[i], m_threads_per_worker, packed);
                                   record.generation = generation;
                                   record.batch_position = i;
+                                  const std::string key = record.key;
                                   store(std::move(record), packed);
+                                  std::lock_guard<std::mutex> lock(m_mutex);
+                                  bar.update(++finished, fmt::format("generation {}: evaluated {}", generation, key));
                               }
                           },
                           tbb::simple_partitioner());
     });
+    bar.clear();
     m_state.evaluation_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (stop_requested()) {
         throw search_interrupted("the search was interrupted");
