@@ -26,12 +26,14 @@ done
 packages=(
     build-essential cmake ccache pkg-config
     libtorch-dev
-    libboost-program-options-dev libspdlog-dev nlohmann-json3-dev libtbb-dev libhdf5-dev
+    libboost-program-options-dev libspdlog-dev nlohmann-json3-dev libtbb-dev libhdf5-dev zlib1g-dev
+    # the search: pagmo2's NSGA-II, whose checkpoints use Boost.Serialization
+    libpagmo-dev libboost-serialization-dev
     # the corruptions: OpenCV and libjpeg-turbo, as the CIFAR-10-C reference used them
     libopencv-dev libjpeg62-turbo-dev
     doctest-dev
-    # download_cifar.sh and its test
-    curl ca-certificates tar python3
+    # download_cifar.sh and its test, and the run-file check of the search test
+    curl ca-certificates tar python3 python3-h5py
 )
 if [[ $with_bench -eq 1 ]]; then
     # The benchmark compares crimp with the same networks in Debian's PyTorch (same LibTorch version).

@@ -62,6 +62,17 @@ expect 1 "unknown format version 7" evaluate --model "$scratch/newer.crimp"
 printf '\x89CRIMP\r\n\x01\x00\x00\x00\x00\x00\x00\x00\xff\x00\x00\x00\x00\x00\x00\x00' >"$scratch/short.crimp"
 expect 1 "truncated packed model" evaluate --model "$scratch/short.crimp"
 
+# crimp search and its companions: settings are checked before any data is read.
+expect 0 "--population" search --help
+expect 0 "Usage: crimp resume RUN" resume --help
+expect 2 "invalid population 6" search --out "$scratch/run.h5" --baseline "$scratch/absent.pt" --population 6
+expect 2 "invalid population 10" search --out "$scratch/run.h5" --baseline "$scratch/absent.pt" --population 10
+expect 2 "invalid clusters-max 48" search --out "$scratch/run.h5" --baseline "$scratch/absent.pt" --clusters-max 48
+expect 2 "invalid route 'qat'" search --out "$scratch/run.h5" --baseline "$scratch/absent.pt" --routes ptq,qat
+expect 1 "run file '$scratch/absent.h5' not found" resume "$scratch/absent.h5"
+expect 1 "run file '$scratch/absent.h5' not found" status "$scratch/absent.h5"
+expect 2 "invalid --rank 'zero'" front "$scratch/absent.h5" --rank zero
+
 # A configuration file supplies options, and the command line overrides them.
 cat >"$scratch/models.ini" <<'INI'
 classes = 100

@@ -53,6 +53,28 @@ random_delay() { awk -v limit="$duration" -v fraction="$1" -v draw="$RANDOM" 'BE
 front "$scratch/reference.h5" reference
 [[ $(wc -l <"$scratch/reference-front.csv") -ge 2 ]] || fail "the reference front is empty"
 
+# The run file opens with h5py (when it is installed) and has the documented layout.
+if /usr/bin/python3 -c "import h5py" 2>/dev/null; then
+    /usr/bin/python3 - "$scratch/reference.h5" <<'PY' || fail "the run file does not have the documented layout"
+import sys, h5py
+run = h5py.File(sys.argv[1], "r")
+assert run.attrs["format"] == "crimp-run" and run.attrs["version"] == 1
+count = run["evaluations/key"].shape[0]
+assert count > 0
+assert run["evaluations/genome"].shape == (count, 6)
+assert run["evaluations/objectives"].shape == (count, 3)
+assert run["evaluations/severity_errors"].shape == (count, 2, 5)
+generations = run["generations/generation"][:]
+assert list(generations) == [0, 1, 2, 3]
+assert run["generations/population"].shape[:2] == (4, 8)
+assert run["checkpoint"].attrs["generation"] == 3
+assert run["test_front/key"].shape[0] > 0
+PY
+    echo "ok: the run file has the documented layout"
+else
+    echo "skip: h5py is not installed, so the run-file layout is not checked"
+fi
+
 # 3. Two workers give the same evaluations and front.
 "$crimp" search --quiet --out "$scratch/workers.h5" "${search_args[@]}" --generations 3 --workers 2 --threads 2 || fail "two-worker search"
 front "$scratch/workers.h5" workers

@@ -177,10 +177,11 @@ void print_status(const po::variables_map &values)
 void print_front(const po::variables_map &values)
 {
     const std::string file = values["run"].as<std::string>();
+    const int rank = parse_rank(values["rank"].as<std::string>());
     const auto state = read_run_file(file);
     std::string csv = "key,sparsity,bits,clusters,route,full_integer,finetune_epochs,accuracy,mce,compression_ratio,"
                       "deflate_ratio,packed_bytes,test_accuracy,test_mce\n";
-    for (const auto position : front_positions(state, parse_rank(values["rank"].as<std::string>()))) {
+    for (const auto position : front_positions(state, rank)) {
         const auto &record = state.evaluations[position];
         std::string test = ",";
         for (const auto &entry : state.test_front) {
