@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end checks of `crimp search` on a tiny synthetic CIFAR-10: a run killed with SIGKILL at random
 # moments and resumed ends with the same evaluations and front as a run left alone; two workers give the
-# same front as one; an existing run file is never overwritten; a held run file is reported with the
-# process that holds it; Ctrl-C (SIGINT) exits with status 130 and the run resumes.
+# same front as one; an existing run file is never overwritten; a locked run file is reported with the
+# process that locked it; Ctrl-C (SIGINT) exits with status 130 and the run resumes.
 set -u
 crimp=${1:?usage: search_test.sh PATH_TO_CRIMP}
 scratch=$(mktemp -d)
@@ -58,7 +58,8 @@ if /usr/bin/python3 -c "import h5py" 2>/dev/null; then
     /usr/bin/python3 - "$scratch/reference.h5" <<'PY' || fail "the run file does not have the documented layout"
 import sys, h5py
 run = h5py.File(sys.argv[1], "r")
-assert run.attrs["format"] == "crimp-run" and run.attrs["version"] == 1
+assert run.attrs["format"] == "crimp-run"
+assert run.attrs["version"] == 1
 count = run["evaluations/key"].shape[0]
 assert count > 0
 assert run["evaluations/genome"].shape == (count, 6)

@@ -121,7 +121,7 @@ std::vector<double> evaluation_service::evaluate_batch(const std::vector<double>
     const std::size_t dimension = m_space.dimension();
     const std::size_t count = dimension == 0 ? 0 : decision_vectors.size() / dimension;
 
-    // 1. Decode, and list the genomes that the cache cannot answer, in batch order.
+    // 1. Decode, and list the genomes missing from the cache, in batch order.
     std::vector<compression::genome> genomes;
     std::vector<std::string> keys;
     std::vector<std::size_t> pending;
@@ -169,7 +169,7 @@ std::vector<double> evaluation_service::evaluate_batch(const std::vector<double>
         throw search_interrupted("the search was interrupted");
     }
 
-    // 3. Answer every decision vector from the cache.
+    // 3. Look up every decision vector in the cache.
     std::vector<double> objectives;
     for (std::size_t i = 0; i < count; ++i) {
         const auto *record = cached(keys[i]);

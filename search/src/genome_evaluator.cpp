@@ -46,8 +46,8 @@ double fill_errors(evaluation_record &record, const objectives::error_table &err
             model_sum += error;
             baseline_sum += baseline.corruption_errors.at({name, severity});
         }
-        // NOTE: a baseline without a single error on a small sample would make CE undefined; one
-        // misclassified image stands in for it.
+        // NOTE: a baseline without a single error on a small sample would make CE undefined, so one
+        // misclassified image replaces the zero.
         baseline_sum = std::max(baseline_sum, 1.0 / static_cast<double>(std::max<std::int64_t>(1, images_per_severity)));
         record.corruption_errors.push_back(100.0 * model_sum / baseline_sum);
         sum += record.corruption_errors.back();

@@ -22,7 +22,7 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// Turns decision vectors into objective vectors: decodes them, answers repeated genomes from the
+// Turns decision vectors into objective vectors: decodes them, returns repeated genomes from the
 // evaluation cache, and evaluates new ones concurrently on TBB workers, each with its own model copy
 // and an equal share of the threads. Every finished evaluation is saved at once through `persist`.
 class evaluation_service
@@ -67,8 +67,8 @@ std::filesystem::path packed_model_path(const std::filesystem::path &models_dir,
 std::filesystem::path models_dir_of(const std::filesystem::path &run_file);
 
 // Adds a tiny tie-breaking offset, derived from the decision vector's bits, to each objective. pagmo's
-// crowding distance divides by the spread of each objective over a front, which is zero (and the
-// distance NaN) when three or more members share a value; distinct decision vectors never do after this.
+// crowding distance divides by the spread of each objective over a front. That spread is zero, and the
+// distance NaN, when three or more members share a value, which distinct decision vectors no longer do.
 std::array<double, 3> with_tie_breaker(const std::array<double, 3> &objectives, const double *genes, std::size_t count);
 
 } // namespace crimp::search

@@ -6,7 +6,7 @@ namespace crimp::search
 {
 
 // An exclusive advisory lock (flock) on RUN.lock beside a run file, held for the lifetime of the object.
-// The lock file records the holder's process id, so a second crimp can say which process is in the way.
+// The lock file records the holder's process id, so a second crimp can report which process is in the way.
 class run_lock
 {
 public:

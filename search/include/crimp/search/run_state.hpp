@@ -25,8 +25,8 @@ struct generation_record {
     double elapsed_seconds = 0.0;
 };
 
-// What resumes a search after the last complete generation: pagmo's NSGA-II (its settings and random
-// engine, as a Boost.Serialization text archive) and the population.
+// Resumable state after the last complete generation: pagmo's NSGA-II (its settings and random engine,
+// as a Boost.Serialization text archive) and the population.
 struct search_checkpoint {
     int generation = 0;
     std::string algorithm;

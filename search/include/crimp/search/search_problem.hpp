@@ -42,7 +42,7 @@ private:
 };
 
 // The pagmo batch fitness evaluator of a search: hands a generation's decision vectors to the problem's
-// evaluation service, which runs them on TBB workers. It holds no state, so NSGA-II checkpoints that
+// evaluation service, which runs them on TBB workers. It has no state, so NSGA-II checkpoints that
 // contain it serialise trivially.
 class tbb_batch_evaluator
 {

@@ -10,7 +10,7 @@ namespace crimp::search
 
 // Starts a search and writes its run file. The baseline is trained first when its file is absent.
 // Raises usage_error when the run file exists and `force` is false, and input_error when another
-// process holds it.
+// process has it locked.
 void start_search(const search_config &config, const std::filesystem::path &run_file, bool force);
 
 // Continues a search from its last complete generation, or from the start when none completed; new
