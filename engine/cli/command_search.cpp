@@ -95,8 +95,9 @@ search_config config_from(const po::variables_map &values)
     config.architecture = values["model"].as<std::string>();
     config.dataset = values["dataset"].as<std::string>();
     parse_dataset(config.dataset);
-    config.data_dir = resolve_data_dir(values["data-dir"].as<std::string>());
-    config.baseline = values["baseline"].as<std::string>();
+    // Absolute paths, so that `crimp resume` finds the data and the baseline from any folder.
+    config.data_dir = std::filesystem::absolute(resolve_data_dir(values["data-dir"].as<std::string>()));
+    config.baseline = std::filesystem::absolute(values["baseline"].as<std::string>());
     config.baseline_epochs = values["baseline-epochs"].as<int>();
     config.population = values["population"].as<int>();
     config.generations = values["generations"].as<int>();
