@@ -84,7 +84,8 @@ training_record finetune(ClassifierImpl &model, const std::vector<std::shared_pt
                            0.0,
                            {}};
     install_training_rewrites(states);
-    const auto hooks = finetuning_hooks(model, states);
+    auto hooks = finetuning_hooks(model, states);
+    hooks.log_epochs = options.log_epochs;
     fit_classifier(model, data, record, device, hooks, options.progress_bar);
 
     clear_rewrites(model);
@@ -137,13 +138,18 @@ compression_result compress_model(const trained_model &baseline, const genome &s
 
     compression_result result;
     auto &compressed = result.compressed;
+    // Pruning, clustering, encoding and calibration run on the CPU; only fine-tuning uses the device.
     compressed = {copy_model(*baseline.model, baseline.metadata), baseline.metadata, settings, {}};
-    compressed.model->to(device);
+    compressed.model->to(torch::kCPU);
 
     const auto states = plan_layers(*compressed.model, settings, options);
     reapply_masks(states);
     if (finetuning) {
+        compressed.model->to(device);
+        move_states(states, device);
         result.finetuning = finetune(*compressed.model, states, settings, options, data, device);
+        compressed.model->to(torch::kCPU);
+        move_states(states, torch::kCPU);
     }
 
     for (const auto &state : states) {
@@ -151,7 +157,7 @@ compression_result compress_model(const trained_model &baseline, const genome &s
     }
     apply_encoding(compressed);
     if (settings.full_integer) {
-        calibrate_activations(compressed, calibration_images(data, options.calibration_images), options, device);
+        calibrate_activations(compressed, calibration_images(data, options.calibration_images), options, torch::kCPU);
         apply_encoding(compressed);
     }
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

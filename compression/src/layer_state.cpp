@@ -26,6 +26,9 @@ void cluster_layer(layer_state &state, int clusters, const compression_options &
 {
     const auto flat = state.layer.weight.detach().flatten().to(torch::kFloat32).contiguous();
     const auto kept = state.mask.defined() ? flat.masked_select(state.mask.flatten()).contiguous() : flat;
+    if (kept.numel() == 0) {
+        return; // Every weight is pruned, so there is nothing to share.
+    }
     const auto *data = kept.data_ptr<float>();
     const auto result = cluster_values(std::vector<float>(data, data + kept.numel()), clusters, options.init, seed);
 
@@ -74,15 +77,18 @@ std::vector<std::shared_ptr<layer_state>> plan_layers(ClassifierImpl &model, con
             cluster_layer(*states[position], settings.clusters, options, derive_seed(options.seed, position));
         }
     }
+    return states;
+}
+
+void move_states(const std::vector<std::shared_ptr<layer_state>> &states, const torch::Device &device)
+{
     for (const auto &state : states) {
-        const auto device = state->layer.weight.device();
         for (auto *tensor : {&state->mask, &state->centroids, &state->assignments, &state->counts}) {
             if (tensor->defined()) {
                 *tensor = tensor->to(device);
             }
         }
     }
-    return states;
 }
 
 torch::Tensor training_weight(const layer_state &state, const torch::Tensor &weight)

@@ -28,8 +28,12 @@ struct layer_state {
 };
 
 // Prunes and clusters the model's layers as the genome requests. The model's weights are not changed.
+// The model must be on the CPU.
 std::vector<std::shared_ptr<layer_state>> plan_layers(ClassifierImpl &model, const genome &settings,
                                                       const compression_options &options);
+
+// Moves the masks, centroids and assignments to a device, e.g. beside a model moved there to fine-tune.
+void move_states(const std::vector<std::shared_ptr<layer_state>> &states, const torch::Device &device);
 
 // The weight a layer computes with while fine-tuning: centroids gathered by assignment, masked, and
 // fake-quantized, differentiable with respect to the stored weight or the centroids.

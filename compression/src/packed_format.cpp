@@ -2,6 +2,7 @@
 
 #include "binary_io.hpp"
 
+#include <crimp/engine/atomic_file.hpp>
 #include <crimp/engine/compressible_layers.hpp>
 #include <crimp/engine/error.hpp>
 
@@ -156,10 +157,11 @@ torch::Tensor read_mask(binary::reader &in, mask_kind kind, std::int64_t count)
     std::int64_t position = 0;
     bool kept = false;
     while (runs.remaining() > 0) {
-        const auto length = static_cast<std::int64_t>(runs.varint());
-        if (length > count - position) {
+        const std::uint64_t run = runs.varint();
+        if (run > static_cast<std::uint64_t>(count - position)) {
             invalid(in.source(), "a run-length mask covers more weights than its layer holds");
         }
+        const auto length = static_cast<std::int64_t>(run);
         std::fill(data + position, data + position + length, kept);
         position += length;
         kept = !kept;
@@ -262,7 +264,8 @@ encoded_layer read_layer(binary::reader &in, const compressible_layer &target)
     layer.bits = in.u8();
     const bool has_quantizer = in.u8() != 0;
     const std::int64_t kept = in.u32();
-    if (encoding > 2 || kind > 2 || kept > count) {
+    const bool valid_bits = (layer.bits >= 2 && layer.bits <= 8) || layer.bits == 32;
+    if (encoding > 2 || kind > 2 || kept > count || !valid_bits) {
         invalid(source, "the record of layer " + target.name + " is malformed");
     }
     layer.encoding = static_cast<weight_encoding>(encoding);
@@ -352,10 +355,13 @@ compressed_model unpack(const std::vector<std::uint8_t> &bytes, const std::strin
     }
     const std::uint32_t expected_checksum = prefix.u32();
     const std::uint64_t body_size = prefix.u64();
-    if (body_size != prefix.remaining()) {
+    if (body_size > prefix.remaining()) {
         throw input_error("truncated packed model '" + source + "': the body should be " + std::to_string(body_size)
                           + " bytes but " + std::to_string(prefix.remaining())
                           + " follow the header; write the file again with `crimp compress`");
+    }
+    if (body_size < prefix.remaining()) {
+        invalid(source, std::to_string(prefix.remaining() - body_size) + " unexpected bytes follow the body");
     }
     const std::uint8_t *body_data = bytes.data() + prefix_size;
     const std::uint32_t actual_checksum = checksum(body_data, body_size);
@@ -390,21 +396,7 @@ compressed_model unpack(const std::vector<std::uint8_t> &bytes, const std::strin
 
 void write_packed(const std::filesystem::path &file, const compressed_model &compressed)
 {
-    const auto bytes = pack(compressed);
-    auto partial = file;
-    partial += ".partial";
-    {
-        std::ofstream stream(partial, std::ios::binary | std::ios::trunc);
-        stream.write(reinterpret_cast<const char *>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-        if (!stream.flush()) {
-            throw input_error("failed to write packed model '" + partial.string() + "'");
-        }
-    }
-    std::error_code status;
-    std::filesystem::rename(partial, file, status);
-    if (status) {
-        throw input_error("failed to write packed model '" + file.string() + "': " + status.message());
-    }
+    write_file_atomically(file, pack(compressed));
 }
 
 compressed_model read_packed(const std::filesystem::path &file)

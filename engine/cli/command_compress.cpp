@@ -145,7 +145,7 @@ void run_compress(const po::variables_map &values)
     const auto result = compress_model(baseline, settings, options, data, device);
     auto &model = *result.compressed.model;
     const double accuracy = predict(model, data.validation_images, data.validation_labels, metadata.statistics, 256,
-                                    device, metadata.classes)
+                                    torch::kCPU, metadata.classes)
                                 .accuracy();
     const double baseline_accuracy = predict(*baseline.model, data.validation_images, data.validation_labels,
                                              metadata.statistics, 256, torch::kCPU, metadata.classes)

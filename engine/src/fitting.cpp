@@ -176,14 +176,16 @@ double fit_classifier(ClassifierImpl &model, const fit_data &data, training_reco
             best_state = snapshot(state);
         }
         bar.clear();
-        spdlog::info("epoch {}/{}: loss {:.4f}, train accuracy {:.2f}%, validation accuracy {:.2f}%, {:.0f} images/s, {}{}",
-                     epoch, record.epochs, result.train_loss, 100.0 * result.train_accuracy,
-                     100.0 * result.validation_accuracy, result.images_per_second, format_duration(result.seconds),
-                     improved ? " (best)" : "");
+        const auto epoch_level = hooks.log_epochs ? spdlog::level::info : spdlog::level::debug;
+        spdlog::log(epoch_level,
+                    "epoch {}/{}: loss {:.4f}, train accuracy {:.2f}%, validation accuracy {:.2f}%, {:.0f} images/s, {}{}",
+                    epoch, record.epochs, result.train_loss, 100.0 * result.train_accuracy,
+                    100.0 * result.validation_accuracy, result.images_per_second, format_duration(result.seconds),
+                    improved ? " (best)" : "");
 
         if (record.patience > 0 && validating && epoch - record.best_epoch >= record.patience) {
-            spdlog::info("stopping early: no better validation accuracy for {} epochs; keeping epoch {}",
-                         record.patience, record.best_epoch);
+            spdlog::log(epoch_level, "stopping early: no better validation accuracy for {} epochs; keeping epoch {}",
+                        record.patience, record.best_epoch);
             break;
         }
     }

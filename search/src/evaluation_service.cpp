@@ -1,5 +1,6 @@
 #include <crimp/search/evaluation_service.hpp>
 
+#include <crimp/engine/atomic_file.hpp>
 #include <crimp/engine/device.hpp>
 #include <crimp/engine/progress.hpp>
 #include <crimp/engine/rng.hpp>
@@ -11,7 +12,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <fstream>
 #include <thread>
 
 namespace crimp::search
@@ -21,17 +21,6 @@ namespace
 {
 
 std::atomic<bool> stop_flag{false};
-
-void write_bytes(const std::filesystem::path &file, const std::vector<std::uint8_t> &bytes)
-{
-    auto partial = file;
-    partial += ".partial";
-    {
-        std::ofstream stream(partial, std::ios::binary | std::ios::trunc);
-        stream.write(reinterpret_cast<const char *>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    }
-    std::filesystem::rename(partial, file);
-}
 
 } // namespace
 
@@ -97,7 +86,7 @@ const evaluation_record *evaluation_service::cached(const std::string &key) cons
 void evaluation_service::store(evaluation_record record, const std::vector<std::uint8_t> &packed)
 {
     if (record.ok) {
-        write_bytes(packed_model_path(m_models_dir, record.key), packed);
+        write_file_atomically(packed_model_path(m_models_dir, record.key), packed);
         spdlog::debug("evaluated {}: accuracy {:.2f}%, mCE {:.1f}, compression ratio {:.2f}, {:.1f}s", record.key,
                       100.0 * record.accuracy, record.mce, record.compression_ratio, record.seconds);
     } else {

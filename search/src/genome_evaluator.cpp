@@ -85,6 +85,7 @@ evaluation_record genome_evaluator::evaluate(const compression::genome &candidat
     try {
         compression::compression_options options;
         options.seed = key_seed(m_config.seed, record.key);
+        options.log_epochs = false;
         auto result = compression::compress_model(m_baseline, candidate, options, m_training, torch::kCPU);
         auto &model = *result.compressed.model;
         model.eval();

@@ -101,6 +101,10 @@ compression::genome genome_space::decode(const std::vector<double> &genes) const
     result.route = m_config.routes.at(static_cast<std::size_t>(value_of(genes, gene::route)));
     result.full_integer = value_of(genes, gene::full_integer) != 0.0;
     result.finetune_epochs = result.route == route_kind::finetune ? static_cast<int>(value_of(genes, gene::epochs)) : 0;
+    // Without fine-tuning, a full-integer model stores float weights as 8-bit codes, the same model as 8 bits.
+    if (result.full_integer && result.route == route_kind::ptq && result.bits == 32) {
+        result.bits = 8;
+    }
     return result;
 }
 

@@ -89,6 +89,13 @@ handle::~handle()
     }
 }
 
+void handle::close(const std::string &what)
+{
+    const herr_t status = m_close(m_id);
+    m_id = -1;
+    check(status, what);
+}
+
 handle create_group(hid_t location, const std::string &name)
 {
     return {H5Gcreate2(location, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create group " + name};
@@ -194,6 +201,10 @@ std::vector<double> read_double_attribute(hid_t location, const std::string &nam
 std::int64_t read_integer_attribute(hid_t location, const std::string &name)
 {
     handle attribute(H5Aopen(location, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
+    handle space(H5Aget_space(attribute), H5Sclose, "read the shape of attribute " + name);
+    if (H5Sget_simple_extent_npoints(space) != 1) {
+        failed("read attribute " + name + ": it does not hold one value");
+    }
     std::int64_t value = 0;
     check(H5Aread(attribute, H5T_NATIVE_INT64, &value), "read attribute " + name);
     return value;

@@ -25,6 +25,10 @@ public:
 
     operator hid_t() const { return m_id; }
 
+    // Closes the identifier now and raises input_error when closing fails; for a file, closing is when
+    // HDF5 writes its metadata.
+    void close(const std::string &what);
+
 private:
     hid_t m_id;
     herr_t (*m_close)(hid_t);

@@ -2,14 +2,13 @@
 
 #include "hdf5_io.hpp"
 
+#include <crimp/engine/atomic_file.hpp>
 #include <crimp/engine/error.hpp>
 
 #include <fmt/format.h>
 
 #include <cmath>
 #include <cstdio>
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace crimp::search
 {
@@ -140,7 +139,13 @@ void read_evaluations(hid_t file, run_state &state)
     const auto seconds = hdf5::read_doubles(group, "seconds");
     const auto requested_by = hdf5::read_integers(group, "requested_by");
     const std::size_t corruptions = state.corruption_names.size();
-    for (std::size_t i = 0; i < keys.size(); ++i) {
+    const std::size_t count = keys.size();
+    if (genomes.size() != count * genome_fields || corruption_errors.size() != count * corruptions
+        || severity_errors.size() != count * corruptions * 5 || requested_by.size() != count * 2
+        || objectives.size() != count * 3) {
+        throw std::out_of_range("evaluation datasets of different lengths");
+    }
+    for (std::size_t i = 0; i < count; ++i) {
         evaluation_record record;
         record.key = keys[i];
         record.error = errors.at(i);
@@ -325,15 +330,6 @@ std::vector<test_record> read_test_front(hid_t file)
     return records;
 }
 
-void sync_file(const std::filesystem::path &file)
-{
-    const int descriptor = ::open(file.c_str(), O_RDONLY);
-    if (descriptor >= 0) {
-        ::fsync(descriptor);
-        ::close(descriptor);
-    }
-}
-
 } // namespace
 
 void write_run_file(const std::filesystem::path &file, const run_state &state)
@@ -359,8 +355,15 @@ void write_run_file(const std::filesystem::path &file, const run_state &state)
             write_checkpoint(handle, *state.checkpoint);
         }
         write_test_front(handle, state.test_front);
+        try {
+            handle.close("close run file '" + partial.string() + "'");
+        } catch (const input_error &) {
+            std::error_code ignored;
+            std::filesystem::remove(partial, ignored);
+            throw;
+        }
     }
-    sync_file(partial);
+    flush_to_disk(partial);
     std::error_code status;
     std::filesystem::rename(partial, file, status);
     if (status) {

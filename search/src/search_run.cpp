@@ -2,6 +2,7 @@
 
 #include <crimp/corruption/corrupted_sets.hpp>
 #include <crimp/engine/checkpoint.hpp>
+#include <crimp/engine/device.hpp>
 #include <crimp/engine/error.hpp>
 #include <crimp/engine/image_batches.hpp>
 #include <crimp/engine/progress.hpp>
@@ -25,6 +26,7 @@
 #include <fstream>
 #include <numeric>
 #include <sstream>
+#include <thread>
 
 #ifndef CRIMP_VERSION
 #define CRIMP_VERSION "unknown"
@@ -232,8 +234,10 @@ void search_session::complete_generation(int generation, const pagmo::population
 
 void search_session::score_front_on_test()
 {
-    // Scoring models is evaluation work, so it counts towards the evaluation time of the run.
+    // Scoring models is evaluation work, so it counts towards the evaluation time of the run. Workers
+    // may have lowered this thread's LibTorch threads, so the scoring takes all of them back.
     const auto start = clock_type::now();
+    set_torch_threads(m_config.threads);
     const auto &evaluator = m_context->service->evaluator();
     const auto &baseline = evaluator.baseline();
     scoring_request request;
@@ -265,6 +269,7 @@ void search_session::score_front_on_test()
 void search_session::run()
 {
     // 1. The baseline, the scoring images and the evaluation service.
+    set_torch_threads(m_config.threads);
     auto baseline = prepare_baseline(m_config);
     m_start = clock_type::now();
     m_context = std::make_shared<search_context>();
@@ -311,9 +316,15 @@ void search_session::run()
 
 } // namespace
 
-void start_search(const search_config &config, const std::filesystem::path &run_file, bool force)
+void start_search(const search_config &requested, const std::filesystem::path &run_file, bool force)
 {
-    validate(config);
+    validate(requested);
+    // Results depend on the LibTorch threads of each worker, so the run records the resolved count and a
+    // resume on a machine with other cores computes the same.
+    auto config = requested;
+    if (config.threads == 0) {
+        config.threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    }
     run_lock lock(run_file);
     if (std::filesystem::exists(run_file) && !force) {
         throw usage_error("run file '" + run_file.string() + "' exists: continue it with `crimp resume "

@@ -42,6 +42,8 @@ struct compression_options {
     // Stop fine-tuning after this many epochs without a better validation accuracy; 0 never stops.
     int patience = 2;
     bool progress_bar = false;
+    // Log each fine-tuning epoch at info level; false logs it at debug level.
+    bool log_epochs = true;
 };
 
 struct compression_result {
@@ -55,7 +57,8 @@ struct compression_result {
 // keeping masks and assignments and simulating weight quantization, encode the weights, then calibrate
 // 8-bit activations for a full-integer model. `data` supplies the training images (fine-tuning and
 // calibration) and the validation images (early stopping); it may be empty for the ptq route without
-// full-integer quantization. Raises usage_error for an invalid genome or options.
+// full-integer quantization. Fine-tuning runs on `device`; everything else, and the returned model, on the
+// CPU. Raises usage_error for an invalid genome or options.
 compression_result compress_model(const trained_model &baseline, const genome &settings,
                                   const compression_options &options, const fit_data &data,
                                   const torch::Device &device);

@@ -38,7 +38,8 @@ std::vector<std::uint8_t> pack(const compressed_model &compressed);
 // body or records that do not fit the architecture.
 compressed_model unpack(const std::vector<std::uint8_t> &bytes, const std::string &source);
 
-// Writes the packed file beside `file` and renames it into place, so a crash never leaves half a file.
+// Writes the packed file beside `file`, flushes it to disk and renames it into place, so a crash leaves
+// either the old file or the whole new one.
 void write_packed(const std::filesystem::path &file, const compressed_model &compressed);
 
 compressed_model read_packed(const std::filesystem::path &file);

@@ -31,6 +31,8 @@ struct fit_hooks {
     std::vector<torch::Tensor> extra_state;
     // Runs after every optimizer step, e.g. to zero pruned weights again.
     std::function<void()> after_step;
+    // Log each epoch at info level; false logs it at debug level, for runs nested in a longer job.
+    bool log_epochs = true;
 };
 
 // Trains the model on augmented batches with a per-iteration cosine schedule from
