@@ -29,7 +29,8 @@ constexpr int exit_interrupted = 130;
 extern "C" void on_interrupt(int)
 {
     evaluation_service::request_stop();
-    constexpr char message[] = "\ncrimp: interrupted; finishing the running evaluations (Ctrl-C again to stop now)\n";
+    constexpr char message[] = "\ncrimp: interrupted; stopping once the running evaluations (or the baseline "
+                               "training) finish. Ctrl-C again stops now\n";
     [[maybe_unused]] const auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
     std::signal(SIGINT, SIG_DFL);
 }

@@ -275,6 +275,9 @@ void search_session::run()
     m_context = std::make_shared<search_context>();
     auto evaluator = make_evaluator(m_config, std::move(baseline));
     m_state.corruption_names = evaluator->validation().corruption_names;
+    if (evaluation_service::stop_requested()) {
+        throw search_interrupted("the search was interrupted before its first evaluation");
+    }
     m_context->service = std::make_shared<evaluation_service>(m_config, evaluator, m_state, [this] { persist(); },
                                                               models_dir_of(m_run_file));
     pagmo::problem problem{search_problem{m_context}};
