@@ -73,6 +73,9 @@ expect 1 "run file '$scratch/absent.h5' not found" resume "$scratch/absent.h5"
 expect 1 "run file '$scratch/absent.h5' not found" status "$scratch/absent.h5"
 expect 2 "invalid --rank 'zero'" front "$scratch/absent.h5" --rank zero
 
+expect 2 "invalid technique 17" techniques --baseline "$scratch/absent.pt" --out "$scratch/t.csv" --techniques 1,17
+expect 1 "model file '$scratch/absent.pt' not found" techniques --baseline "$scratch/absent.pt" --out "$scratch/t.csv"
+
 # A configuration file supplies options, and the command line overrides them.
 cat >"$scratch/models.ini" <<'INI'
 classes = 100

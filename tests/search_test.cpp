@@ -4,6 +4,7 @@
 #include <crimp/engine/error.hpp>
 #include <crimp/search/evaluation_service.hpp>
 #include <crimp/search/front.hpp>
+#include <crimp/search/model_table.hpp>
 #include <crimp/search/run_file.hpp>
 
 #include <doctest/doctest.h>
@@ -235,4 +236,34 @@ TEST_CASE("hypervolume ignores points beyond the reference")
     CHECK(hypervolume({{0.5, 250.0, 0.5}}, reference) == doctest::Approx(0.5 * 250.0 * 0.5));
     CHECK(hypervolume({{0.5, 250.0, 0.5}, failed_objectives}, reference) == doctest::Approx(62.5));
     CHECK(hypervolume({failed_objectives}, reference) == 0.0);
+}
+
+TEST_CASE("model table round trip and dominance")
+{
+    temporary_folder folder;
+    evaluation_record record;
+    record.key = "s0.50-b4-k0-ptq-fi0";
+    record.genome = {0.5, 4, 0, route_kind::ptq, false, 0};
+    record.accuracy = 0.8;
+    record.mce = 110.0;
+    record.compression_ratio = 8.0;
+    const test_record test{record.key, 0.79, 112.0};
+    const auto file = folder.path() / "models.csv";
+    crimp::testing::write_bytes(file, model_table_header() + model_table_row("t4 pruning", record, &test)
+                                          + model_table_row(record.key, record, nullptr));
+    const auto models = read_model_table(file);
+    REQUIRE(models.size() == 2);
+    CHECK(models[0].name == "t4 pruning");
+    CHECK(models[0].objectives[0] == doctest::Approx(0.2));
+    CHECK(models[0].objectives[1] == doctest::Approx(110.0));
+    CHECK(models[0].objectives[2] == doctest::Approx(0.125));
+
+    CHECK(dominates({0.1, 100.0, 0.1}, {0.2, 100.0, 0.1}));
+    CHECK_FALSE(dominates({0.1, 100.0, 0.1}, {0.1, 100.0, 0.1}));
+    CHECK_FALSE(dominates({0.1, 120.0, 0.1}, {0.2, 100.0, 0.1}));
+
+    crimp::testing::write_bytes(file, "name,accuracy\nx,0.5\n");
+    CHECK_THROWS_WITH_AS(read_model_table(file), doctest::Contains("no column 'mce'"), input_error);
+    crimp::testing::write_bytes(file, "name,accuracy,mce,compression_ratio\nx,high,100,2\n");
+    CHECK_THROWS_WITH_AS(read_model_table(file), doctest::Contains("row 2"), input_error);
 }

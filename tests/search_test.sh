@@ -109,6 +109,15 @@ for trial in 1 2 3; do
     same_as_reference killed$trial
 done
 
+# The 16-technique table compares with the front, on the same scoring images.
+"$crimp" techniques --quiet --baseline "$scratch/baseline.pt" --data-dir "$scratch/data" --out "$scratch/techniques.csv" \
+    --techniques 1,2,3 --finetune-epochs 1 --validation-images 0 --corrupt-images 5 \
+    --corruptions gaussian_noise,contrast --seed 5 --threads 1 || fail "crimp techniques"
+[[ $(wc -l <"$scratch/techniques.csv") -eq 4 ]] || fail "the technique table does not have 3 rows"
+output=$("$crimp" front "$scratch/reference.h5" --csv "$scratch/compared.csv" --reference "$scratch/techniques.csv" 2>&1)
+[[ $output == *"the front dominates "*" of the 3 reference models"* ]] || fail "front --reference: $output"
+cmp -s "$scratch/compared.csv" "$scratch/reference-front.csv" || fail "front --reference changed the front table"
+
 # 5. An existing run file is never overwritten.
 before=$(md5sum <"$scratch/reference.h5")
 output=$("$crimp" search --out "$scratch/reference.h5" "${search_args[@]}" --generations 3 --threads 1 2>&1)

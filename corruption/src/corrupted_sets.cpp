@@ -5,32 +5,14 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include <crimp/engine/name_list.hpp>
+
 #include <algorithm>
 #include <cstring>
 #include <sstream>
 
 namespace crimp::corruption
 {
-
-namespace
-{
-
-std::vector<std::string> split_commas(const std::string &text)
-{
-    std::vector<std::string> items;
-    std::stringstream stream(text);
-    std::string item;
-    while (std::getline(stream, item, ',')) {
-        item.erase(0, item.find_first_not_of(" \t"));
-        item.erase(item.find_last_not_of(" \t") + 1);
-        if (!item.empty()) {
-            items.push_back(item);
-        }
-    }
-    return items;
-}
-
-} // namespace
 
 std::vector<std::uint8_t> corrupt_images(const std::vector<rgb_image> &images, int corruption,
                                          const std::vector<int> &severities, std::uint64_t seed,
@@ -54,7 +36,7 @@ std::vector<std::uint8_t> corrupt_images(const std::vector<rgb_image> &images, i
 std::vector<int> parse_corruption_list(const std::string &text)
 {
     std::vector<int> corruptions;
-    const auto names = split_commas(text);
+    const auto names = split_name_list(text);
     if (names.empty() || (names.size() == 1 && names[0] == "all")) {
         for (std::size_t i = 0; i < corruption_list().size(); ++i) {
             corruptions.push_back(static_cast<int>(i));
@@ -80,7 +62,7 @@ std::vector<int> parse_corruption_list(const std::string &text)
 
 std::vector<int> parse_severity_list(const std::string &text)
 {
-    const auto items = split_commas(text);
+    const auto items = split_name_list(text);
     if (items.empty()) {
         return {1, 2, 3, 4, 5};
     }

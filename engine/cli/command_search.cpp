@@ -6,6 +6,7 @@
 #include <crimp/search/evaluation_service.hpp>
 #include <crimp/search/front.hpp>
 #include <crimp/search/front_export.hpp>
+#include <crimp/search/model_table.hpp>
 #include <crimp/search/run_file.hpp>
 #include <crimp/search/search_run.hpp>
 
@@ -143,12 +144,6 @@ int parse_rank(const std::string &text)
     return rank;
 }
 
-std::string genome_columns(const compression::genome &genome)
-{
-    return fmt::format("{:.2f},{},{},{},{},{}", genome.sparsity, genome.bits, genome.clusters,
-                       compression::to_string(genome.route), genome.full_integer ? 1 : 0, genome.finetune_epochs);
-}
-
 void print_status(const po::variables_map &values)
 {
     const std::string file = values["run"].as<std::string>();
@@ -176,30 +171,53 @@ void print_status(const po::variables_map &values)
     }
 }
 
+// Logs which reference models the front dominates, by validation objectives.
+void compare_with_reference(const run_state &state, const std::vector<std::size_t> &front,
+                            const std::string &reference_file)
+{
+    const auto references = read_model_table(reference_file);
+    std::size_t dominated = 0;
+    for (const auto &reference : references) {
+        std::vector<std::string> dominating;
+        for (const auto position : front) {
+            if (dominates(state.evaluations[position].objectives, reference.objectives)) {
+                dominating.push_back(state.evaluations[position].key);
+            }
+        }
+        dominated += dominating.empty() ? 0 : 1;
+        spdlog::info("reference {}: {}", reference.name,
+                     dominating.empty() ? std::string("not dominated by the front")
+                                        : fmt::format("dominated by {} front member(s), e.g. {}", dominating.size(),
+                                                      dominating.front()));
+    }
+    spdlog::info("the front dominates {} of the {} reference models (validation accuracy, mCE and compression "
+                 "ratio)",
+                 dominated, references.size());
+}
+
 void print_front(const po::variables_map &values)
 {
     const std::string file = values["run"].as<std::string>();
     const int rank = parse_rank(values["rank"].as<std::string>());
     const auto state = read_run_file(file);
-    std::string csv = "key,sparsity,bits,clusters,route,full_integer,finetune_epochs,accuracy,mce,compression_ratio,"
-                      "deflate_ratio,packed_bytes,test_accuracy,test_mce\n";
-    for (const auto position : front_positions(state, rank)) {
+    const auto front = front_positions(state, rank);
+    std::string csv = model_table_header();
+    for (const auto position : front) {
         const auto &record = state.evaluations[position];
-        std::string test = ",";
+        const test_record *test = nullptr;
         for (const auto &entry : state.test_front) {
-            if (entry.key == record.key) {
-                test = fmt::format("{:.6f},{:.6f}", entry.accuracy, entry.mce);
-            }
+            test = entry.key == record.key ? &entry : test;
         }
-        csv += fmt::format("{},{},{:.6f},{:.6f},{:.6f},{:.6f},{},{}\n", record.key, genome_columns(record.genome),
-                           record.accuracy, record.mce, record.compression_ratio, record.deflate_ratio,
-                           record.packed_bytes, test);
+        csv += model_table_row(record.key, record, test);
     }
     if (values.count("csv") != 0U) {
         write_output_file(values["csv"].as<std::string>(), csv);
-        return;
+    } else {
+        std::cout << csv;
     }
-    std::cout << csv;
+    if (values.count("reference") != 0U) {
+        compare_with_reference(state, front_positions(state), values["reference"].as<std::string>());
+    }
 }
 
 } // namespace
@@ -262,7 +280,9 @@ command make_front_command()
         add_run_option(options);
         options.add_options()("csv", po::value<std::string>()->value_name("FILE"), "write the front as CSV ('-': stdout)")(
             "rank", po::value<std::string>()->default_value("1"),
-            "non-domination ranks to list: N lists ranks 1 to N (1: the Pareto front), all lists every evaluation");
+            "non-domination ranks to list: N lists ranks 1 to N (1: the Pareto front), all lists every evaluation")(
+            "reference", po::value<std::string>()->value_name("FILE.csv"),
+            "also report which models of this table (e.g. from `crimp techniques`) the front dominates");
     };
     entry.run = print_front;
     return entry;

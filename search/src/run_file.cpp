@@ -4,6 +4,7 @@
 
 #include <crimp/engine/atomic_file.hpp>
 #include <crimp/engine/error.hpp>
+#include <crimp/engine/name_list.hpp>
 
 #include <fmt/format.h>
 
@@ -48,18 +49,6 @@ std::string joined(const std::vector<std::string> &names)
         text += (text.empty() ? "" : ",") + name;
     }
     return text;
-}
-
-std::vector<std::string> split_names(const std::string &text)
-{
-    std::vector<std::string> names;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        const auto end = text.find(',', start);
-        names.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-        start = end == std::string::npos ? text.size() : end + 1;
-    }
-    return names;
 }
 
 void write_evaluations(hid_t file, const run_state &state)
@@ -393,7 +382,7 @@ run_state read_run_file(const std::filesystem::path &file)
         }
         state.crimp_version = hdf5::read_string_attribute(handle, "crimp_version");
         state.config_json = hdf5::read_string_attribute(handle, "config");
-        state.corruption_names = split_names(hdf5::read_string_attribute(handle, "corruptions"));
+        state.corruption_names = split_name_list(hdf5::read_string_attribute(handle, "corruptions"));
         const auto reference = hdf5::read_double_attribute(handle, "reference_point");
         if (reference.size() == 3) {
             state.reference_point = {reference[0], reference[1], reference[2]};

@@ -1,12 +1,12 @@
 #include <crimp/search/search_config.hpp>
 
 #include <crimp/engine/error.hpp>
+#include <crimp/engine/name_list.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <sstream>
 
 namespace crimp::search
 {
@@ -67,11 +67,7 @@ void validate(const search_config &config)
 std::vector<route_kind> parse_routes(const std::string &text)
 {
     std::vector<route_kind> routes;
-    std::stringstream stream(text);
-    std::string name;
-    while (std::getline(stream, name, ',')) {
-        name.erase(0, name.find_first_not_of(' '));
-        name.erase(name.find_last_not_of(' ') + 1);
+    for (const auto &name : split_name_list(text)) {
         const auto route = compression::parse_route(name);
         if (std::find(routes.begin(), routes.end(), route) != routes.end()) {
             throw usage_error("invalid routes '" + text + "': " + name + " is named twice");

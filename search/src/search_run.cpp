@@ -8,6 +8,7 @@
 #include <crimp/engine/progress.hpp>
 #include <crimp/engine/split.hpp>
 #include <crimp/engine/training.hpp>
+#include <crimp/search/evaluator_setup.hpp>
 #include <crimp/search/front.hpp>
 #include <crimp/search/run_file.hpp>
 #include <crimp/search/run_lock.hpp>
@@ -39,70 +40,6 @@ namespace
 {
 
 using clock_type = std::chrono::steady_clock;
-
-trained_model prepare_baseline(const search_config &config)
-{
-    if (!std::filesystem::exists(config.baseline)) {
-        spdlog::info("baseline '{}' not found: training {} for {} epochs", config.baseline.string(),
-                     config.architecture, config.baseline_epochs);
-        training_options options;
-        options.architecture = config.architecture;
-        options.dataset = parse_dataset(config.dataset);
-        options.data_dir = config.data_dir;
-        options.output = config.baseline;
-        options.epochs = config.baseline_epochs;
-        options.seed = config.seed;
-        options.threads = config.threads;
-        options.device = "cpu";
-        options.progress_bar = stderr_is_terminal();
-        train_classifier(options);
-    }
-    auto baseline = load_model(config.baseline);
-    if (baseline.metadata.architecture != config.architecture
-        || to_string(baseline.metadata.dataset) != config.dataset) {
-        throw usage_error("baseline '" + config.baseline.string() + "' is a " + baseline.metadata.architecture + " on "
-                          + to_string(baseline.metadata.dataset) + ", but the search asks for " + config.architecture
-                          + " on " + config.dataset + ": fix `model`, `dataset` or `baseline`");
-    }
-    if (baseline.metadata.split.validation_images == 0) {
-        throw usage_error("baseline '" + config.baseline.string()
-                          + "' held out no validation images, so genomes cannot be scored honestly: train it with "
-                            "--validation-images");
-    }
-    return baseline;
-}
-
-std::shared_ptr<genome_evaluator> make_evaluator(const search_config &config, trained_model baseline)
-{
-    scoring_request request;
-    request.dataset = baseline.metadata.dataset;
-    request.data_dir = config.data_dir;
-    request.split = baseline.metadata.split;
-    request.which = split_kind::validation;
-    request.clean_images = config.validation_images;
-    request.corrupt_images = config.corrupt_images;
-    request.corruptions = corruption::parse_corruption_list(config.corruptions);
-    request.corruption_seed = config.corruption_seed;
-    request.sample_seed = config.seed;
-    auto validation = build_scoring_set(request);
-
-    fit_data training;
-    const auto train = load_split_images(baseline.metadata.dataset, config.data_dir, baseline.metadata.split,
-                                         split_kind::train);
-    image_set subset = train;
-    if (config.finetune_images > 0 && config.finetune_images < train.size()) {
-        std::vector<std::size_t> positions(train.size());
-        std::iota(positions.begin(), positions.end(), std::size_t{0});
-        subset = select(train, stratified_split(train.labels, positions, config.finetune_images, config.seed).held_out);
-    }
-    training.train_images = images_to_tensor(subset);
-    training.train_labels = labels_to_tensor(subset);
-    training.validation_images = validation.clean_images;
-    training.validation_labels = validation.clean_labels;
-    training.statistics = baseline.metadata.statistics;
-    training.classes = baseline.metadata.classes;
-    return std::make_shared<genome_evaluator>(config, std::move(baseline), std::move(validation), std::move(training));
-}
 
 std::string save_algorithm(const pagmo::algorithm &algorithm)
 {
@@ -240,16 +177,7 @@ void search_session::score_front_on_test()
     set_torch_threads(m_config.threads);
     const auto &evaluator = m_context->service->evaluator();
     const auto &baseline = evaluator.baseline();
-    scoring_request request;
-    request.dataset = baseline.metadata.dataset;
-    request.data_dir = m_config.data_dir;
-    request.split = baseline.metadata.split;
-    request.which = split_kind::test;
-    request.corrupt_images = m_config.corrupt_images;
-    request.corruptions = corruption::parse_corruption_list(m_config.corruptions);
-    request.corruption_seed = m_config.corruption_seed;
-    request.sample_seed = m_config.seed;
-    const auto test_set = build_scoring_set(request);
+    const auto test_set = make_test_scoring_set(m_config, baseline);
     const auto baseline_errors = measure_errors(*baseline.model, test_set, baseline.metadata.statistics);
 
     m_state.test_front.clear();
@@ -273,7 +201,7 @@ void search_session::run()
     auto baseline = prepare_baseline(m_config);
     m_start = clock_type::now();
     m_context = std::make_shared<search_context>();
-    auto evaluator = make_evaluator(m_config, std::move(baseline));
+    auto evaluator = make_genome_evaluator(m_config, std::move(baseline));
     m_state.corruption_names = evaluator->validation().corruption_names;
     if (evaluation_service::stop_requested()) {
         throw search_interrupted("the search was interrupted before its first evaluation");
