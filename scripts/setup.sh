@@ -34,6 +34,8 @@ packages=(
     doctest-dev
     # download_cifar.sh and its test, and the run-file check of the search test
     curl ca-certificates tar python3 python3-h5py
+    # scripts/plot_front.py
+    python3-matplotlib
 )
 if [[ $with_bench -eq 1 ]]; then
     # The benchmark compares crimp with the same networks in Debian's PyTorch (same LibTorch version).

@@ -118,6 +118,29 @@ output=$("$crimp" front "$scratch/reference.h5" --csv "$scratch/compared.csv" --
 [[ $output == *"the front dominates "*" of the 3 reference models"* ]] || fail "front --reference: $output"
 cmp -s "$scratch/compared.csv" "$scratch/reference-front.csv" || fail "front --reference changed the front table"
 
+# The HTML report shows the numbers of `crimp front`; it renders in Chromium and plots in Python when
+# those are installed.
+"$crimp" report --quiet "$scratch/reference.h5" --reference "$scratch/techniques.csv" --out "$scratch/report.html" \
+    || fail "crimp report"
+while IFS=, read -r name key _ _ _ _ _ _ accuracy mce ratio _; do
+    for value in "$key" "$accuracy" "$mce" "$ratio"; do
+        grep -q -- ">$value<" "$scratch/report.html" || fail "the report lacks $value of $name"
+    done
+done < <(tail -n +2 "$scratch/reference-front.csv")
+grep -q "of the 3</b> reference models" "$scratch/report.html" || fail "the report lacks the dominance count"
+if command -v chromium >/dev/null; then
+    bash "$(dirname "$0")/../scripts/report_screenshot.sh" "$scratch/report.html" "$scratch/report.png" >/dev/null \
+        && echo "ok: the report renders in Chromium" || fail "Chromium could not render the report"
+else
+    echo "skip: chromium is not installed, so the report is not rendered"
+fi
+if /usr/bin/python3 -c "import h5py, matplotlib" 2>/dev/null; then
+    /usr/bin/python3 "$(dirname "$0")/../scripts/plot_front.py" "$scratch/reference.h5" --out "$scratch/plot" >/dev/null \
+        && [[ -s $scratch/plot-accuracy-mce.png ]] && echo "ok: plot_front.py plots the run" || fail "plot_front.py"
+else
+    echo "skip: h5py or matplotlib is missing, so plot_front.py is not run"
+fi
+
 # 5. An existing run file is never overwritten.
 before=$(md5sum <"$scratch/reference.h5")
 output=$("$crimp" search --out "$scratch/reference.h5" "${search_args[@]}" --generations 3 --threads 1 2>&1)

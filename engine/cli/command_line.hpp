@@ -33,6 +33,7 @@ command make_resume_command();
 command make_status_command();
 command make_front_command();
 command make_export_command();
+command make_report_command();
 command make_techniques_command();
 
 // Parses `crimp <command> [options]`, runs the command and returns the exit status: 0 on success,

@@ -6,6 +6,7 @@
 #include <crimp/search/evaluation_service.hpp>
 #include <crimp/search/front.hpp>
 #include <crimp/search/front_export.hpp>
+#include <crimp/search/html_report.hpp>
 #include <crimp/search/model_table.hpp>
 #include <crimp/search/run_file.hpp>
 #include <crimp/search/search_run.hpp>
@@ -285,6 +286,33 @@ command make_front_command()
             "also report which models of this table (e.g. from `crimp techniques`) the front dominates");
     };
     entry.run = print_front;
+    return entry;
+}
+
+command make_report_command()
+{
+    command entry;
+    entry.name = "report";
+    entry.summary = "Write a self-contained HTML report of a search: the front in three projections, hypervolume, "
+                    "CE per corruption, the front table and the configuration.";
+    entry.positional = "run";
+    entry.add_options = [](po::options_description &options) {
+        add_run_option(options);
+        options.add_options()("out", po::value<std::string>()->required()->value_name("FILE.html"), "report to write")(
+            "reference", po::value<std::string>()->value_name("FILE.csv"),
+            "overlay the models of this table (e.g. from `crimp techniques`) and list which ones the front dominates");
+    };
+    entry.run = [](const po::variables_map &values) {
+        const std::string file = values["run"].as<std::string>();
+        const auto state = read_run_file(file);
+        std::vector<reference_model> references;
+        if (values.count("reference") != 0U) {
+            references = read_model_table(values["reference"].as<std::string>());
+        }
+        const std::string title = "crimp search " + std::filesystem::path(file).filename().string();
+        write_output_file(values["out"].as<std::string>(), html_report(state, title, references));
+        spdlog::info("wrote {}", values["out"].as<std::string>());
+    };
     return entry;
 }
 

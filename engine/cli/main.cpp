@@ -33,6 +33,7 @@ int main(int argc, char *argv[])
         crimp::cli::make_status_command(),
         crimp::cli::make_front_command(),
         crimp::cli::make_export_command(),
+        crimp::cli::make_report_command(),
         crimp::cli::make_techniques_command(),
     };
     return crimp::cli::run_command_line(argc, argv, commands);

@@ -338,6 +338,7 @@ void write_run_file(const std::filesystem::path &file, const run_state &state)
         hdf5::write_attribute(handle, "elapsed_seconds", std::vector<double>{state.elapsed_seconds});
         hdf5::write_attribute(handle, "evaluation_seconds", std::vector<double>{state.evaluation_seconds});
         hdf5::write_attribute(handle, "cache_hits", static_cast<std::int64_t>(state.cache_hits));
+        hdf5::write_attribute(handle, "baseline_accuracy", std::vector<double>{state.baseline_accuracy});
         write_evaluations(handle, state);
         write_generations(handle, state);
         if (state.checkpoint) {
@@ -390,6 +391,9 @@ run_state read_run_file(const std::filesystem::path &file)
         state.elapsed_seconds = hdf5::read_double_attribute(handle, "elapsed_seconds").at(0);
         state.evaluation_seconds = hdf5::read_double_attribute(handle, "evaluation_seconds").at(0);
         state.cache_hits = static_cast<std::size_t>(hdf5::read_integer_attribute(handle, "cache_hits"));
+        if (H5Aexists(handle, "baseline_accuracy") > 0) {
+            state.baseline_accuracy = hdf5::read_double_attribute(handle, "baseline_accuracy").at(0);
+        }
         read_evaluations(handle, state);
         read_generations(handle, state);
         if (hdf5::exists(handle, "checkpoint")) {

@@ -203,6 +203,7 @@ void search_session::run()
     m_context = std::make_shared<search_context>();
     auto evaluator = make_genome_evaluator(m_config, std::move(baseline));
     m_state.corruption_names = evaluator->validation().corruption_names;
+    m_state.baseline_accuracy = 1.0 - evaluator->baseline_errors().clean_error;
     if (evaluation_service::stop_requested()) {
         throw search_interrupted("the search was interrupted before its first evaluation");
     }

@@ -48,6 +48,8 @@ struct run_state {
     std::string crimp_version;
     std::vector<std::string> corruption_names;
     std::array<double, 3> reference_point = {1.0, 500.0, 1.0};
+    // Validation accuracy of the uncompressed baseline on the scored images (its mCE is 100).
+    double baseline_accuracy = 0.0;
     std::vector<evaluation_record> evaluations;
     std::vector<generation_record> generations;
     std::optional<search_checkpoint> checkpoint;
