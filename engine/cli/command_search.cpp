@@ -179,12 +179,7 @@ void compare_with_reference(const run_state &state, const std::vector<std::size_
     const auto references = read_model_table(reference_file);
     std::size_t dominated = 0;
     for (const auto &reference : references) {
-        std::vector<std::string> dominating;
-        for (const auto position : front) {
-            if (dominates(state.evaluations[position].objectives, reference.objectives)) {
-                dominating.push_back(state.evaluations[position].key);
-            }
-        }
+        const auto dominating = dominating_keys(state, front, reference);
         dominated += dominating.empty() ? 0 : 1;
         spdlog::info("reference {}: {}", reference.name,
                      dominating.empty() ? std::string("not dominated by the front")

@@ -169,12 +169,7 @@ std::string dominance_summary(const run_state &state, const std::vector<std::siz
     std::string out = "<table><tr><th>reference model</th><th>dominated by</th></tr>";
     std::size_t dominated = 0;
     for (const auto &reference : references) {
-        std::vector<std::string> keys;
-        for (const auto position : front) {
-            if (dominates(state.evaluations[position].objectives, reference.objectives)) {
-                keys.push_back(state.evaluations[position].key);
-            }
-        }
+        const auto keys = dominating_keys(state, front, reference);
         dominated += keys.empty() ? 0 : 1;
         out += "<tr><td class=\"name\">" + svg::escape(reference.name) + "</td><td class=\"name\">"
                + (keys.empty() ? std::string("none") : fmt::format("{} front member(s), e.g. {}", keys.size(), keys.front()))

@@ -98,4 +98,16 @@ bool dominates(const std::array<double, 3> &a, const std::array<double, 3> &b)
     return better;
 }
 
+std::vector<std::string> dominating_keys(const run_state &state, const std::vector<std::size_t> &front,
+                                         const reference_model &reference)
+{
+    std::vector<std::string> keys;
+    for (const auto position : front) {
+        if (dominates(state.evaluations[position].objectives, reference.objectives)) {
+            keys.push_back(state.evaluations[position].key);
+        }
+    }
+    return keys;
+}
+
 } // namespace crimp::search

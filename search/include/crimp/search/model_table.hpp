@@ -29,4 +29,8 @@ std::vector<reference_model> read_model_table(const std::filesystem::path &file)
 // Whether `a` Pareto-dominates `b`: no worse in every objective and better in one.
 bool dominates(const std::array<double, 3> &a, const std::array<double, 3> &b);
 
+// Keys of the evaluations at `front` (positions in state.evaluations) that dominate a reference model.
+std::vector<std::string> dominating_keys(const run_state &state, const std::vector<std::size_t> &front,
+                                         const reference_model &reference);
+
 } // namespace crimp::search
