@@ -76,6 +76,13 @@ expect 2 "invalid --rank 'zero'" front "$scratch/absent.h5" --rank zero
 expect 2 "invalid technique 17" techniques --baseline "$scratch/absent.pt" --out "$scratch/t.csv" --techniques 1,17
 expect 1 "model file '$scratch/absent.pt' not found" techniques --baseline "$scratch/absent.pt" --out "$scratch/t.csv"
 
+expect 2 "unrecognised option|unrecognized option" search --out "$scratch/run.h5" --baseline "$scratch/absent.pt" --generation 2
+expect 1 "packed model '$scratch/absent.crimp' not found: write one with .crimp compress" evaluate --model "$scratch/absent.crimp"
+if [[ -e $scratch/absent.h5.lock ]]; then
+    echo "FAIL: resuming a missing run file left a lock file"
+    failures=$((failures + 1))
+fi
+
 # A configuration file supplies options, and the command line overrides them.
 cat >"$scratch/models.ini" <<'INI'
 classes = 100

@@ -53,7 +53,9 @@ po::variables_map parse(const po::options_description &all, const std::string &p
     if (!positional.empty()) {
         positions.add(positional.c_str(), 1);
     }
-    po::store(po::command_line_parser(args).options(all).positional(positions).run(), values);
+    // Abbreviated option names are not guessed, so a typo such as --generation fails instead of running.
+    const auto style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(args).options(all).positional(positions).style(style).run(), values);
     if (values.count("config") != 0U && values.count("help") == 0U) {
         const auto file = values["config"].as<std::string>();
         std::ifstream stream(file);

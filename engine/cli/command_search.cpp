@@ -77,7 +77,7 @@ void add_search_options(po::options_description &options)
         ("corruptions", po::value<std::string>()->default_value(defaults.corruptions)->value_name("LIST"),
          "corruptions of the mCE: benchmark (the 15 of CIFAR-10-C) or a comma-separated list")
         ("corruption-seed", po::value<std::uint64_t>()->default_value(defaults.corruption_seed), "seed of the corruptions")
-        ("sparsity-max", po::value<double>()->default_value(defaults.sparsity_max), "largest pruning sparsity")
+        ("sparsity-max", po::value<double>()->default_value(defaults.sparsity_max, "0.9"), "largest pruning sparsity")
         ("bits-min", po::value<int>()->default_value(defaults.bits_min), "fewest weight bits")
         ("bits-max", po::value<int>()->default_value(defaults.bits_max), "most weight bits, up to 8, or 32 for float")
         ("clusters-max", po::value<int>()->default_value(defaults.clusters_max),
@@ -162,7 +162,8 @@ void print_status(const po::variables_map &values)
     if (done >= 0 && done < config.generations) {
         const double per_generation = state.generations.back().elapsed_seconds / static_cast<double>(done + 1);
         std::cout << "time left:    " << format_duration(per_generation * (config.generations - done))
-                  << " (estimate from the mean generation time)\n";
+                  << " (estimate from the mean generation time; continue a stopped run with `crimp resume " << file
+                  << "`)\n";
     }
     std::cout << "hypervolume per generation (reference point " << state.reference_point[0] << ", "
               << state.reference_point[1] << ", " << state.reference_point[2] << "):\n";

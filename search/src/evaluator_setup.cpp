@@ -37,7 +37,7 @@ scoring_request scoring_request_of(const search_config &config, const trained_mo
 trained_model prepare_baseline(const search_config &config)
 {
     if (!std::filesystem::exists(config.baseline)) {
-        spdlog::info("baseline '{}' not found: training {} for {} epochs", config.baseline.string(),
+        spdlog::info("baseline '{}' not found: training {} for {} epoch(s)", config.baseline.string(),
                      config.architecture, config.baseline_epochs);
         training_options options;
         options.architecture = config.architecture;

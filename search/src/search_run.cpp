@@ -273,6 +273,9 @@ void start_search(const search_config &requested, const std::filesystem::path &r
 
 void resume_search(const std::filesystem::path &run_file, std::optional<int> generations)
 {
+    if (!std::filesystem::is_regular_file(run_file)) {
+        throw input_error("run file '" + run_file.string() + "' not found: start a run with `crimp search`");
+    }
     run_lock lock(run_file);
     auto state = read_run_file(run_file);
     auto config = config_from_json(state.config_json, run_file.string());
