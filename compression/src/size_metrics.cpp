@@ -46,14 +46,19 @@ std::size_t deflated_size(const compressed_model &compressed)
     return zlib_size(bytes);
 }
 
-size_report measure_sizes(const compressed_model &compressed, const compressed_model &baseline)
+baseline_sizes measure_baseline_sizes(const compressed_model &baseline)
+{
+    return {pack(baseline).size(), deflated_size(baseline)};
+}
+
+size_report measure_sizes(const compressed_model &compressed, std::size_t packed_bytes, const baseline_sizes &baseline)
 {
     size_report report;
-    report.packed_bytes = pack(compressed).size();
-    report.baseline_packed_bytes = pack(baseline).size();
+    report.packed_bytes = packed_bytes;
+    report.baseline_packed_bytes = baseline.packed_bytes;
     report.compression_ratio = static_cast<double>(report.baseline_packed_bytes) / static_cast<double>(report.packed_bytes);
     report.deflate_bytes = deflated_size(compressed);
-    report.baseline_deflate_bytes = deflated_size(baseline);
+    report.baseline_deflate_bytes = baseline.deflate_bytes;
     report.deflate_ratio = static_cast<double>(report.baseline_deflate_bytes) / static_cast<double>(report.deflate_bytes);
     return report;
 }

@@ -3,6 +3,7 @@
 #include <crimp/compression/compressor.hpp>
 #include <crimp/compression/packed_format.hpp>
 #include <crimp/compression/size_metrics.hpp>
+#include <crimp/engine/atomic_file.hpp>
 #include <crimp/engine/device.hpp>
 #include <crimp/engine/error.hpp>
 #include <crimp/engine/image_batches.hpp>
@@ -150,9 +151,10 @@ void run_compress(const po::variables_map &values)
     const double baseline_accuracy = predict(*baseline.model, data.validation_images, data.validation_labels,
                                              metadata.statistics, 256, torch::kCPU, metadata.classes)
                                          .accuracy();
-    const auto sizes = measure_sizes(result.compressed, uncompressed(baseline));
+    const auto packed = pack(result.compressed);
+    const auto sizes = measure_sizes(result.compressed, packed.size(), measure_baseline_sizes(uncompressed(baseline)));
     const std::string out = values["out"].as<std::string>();
-    write_packed(out, result.compressed);
+    write_file_atomically(out, packed);
 
     spdlog::info("validation accuracy {:.2f}% (baseline {:.2f}%) over {} images", 100.0 * accuracy,
                  100.0 * baseline_accuracy, data.validation_images.size(0));

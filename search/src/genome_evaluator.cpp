@@ -68,7 +68,7 @@ genome_evaluator::genome_evaluator(const search_config &config, trained_model ba
       m_training(std::move(training))
 {
     m_baseline.model->eval();
-    m_uncompressed = compression::uncompressed(m_baseline);
+    m_baseline_sizes = compression::measure_baseline_sizes(compression::uncompressed(m_baseline));
     m_baseline_errors = measure_errors(*m_baseline.model, m_validation, m_baseline.metadata.statistics);
 }
 
@@ -91,8 +91,8 @@ evaluation_record genome_evaluator::evaluate(const compression::genome &candidat
         model.eval();
 
         const auto errors = measure_errors(model, m_validation, m_baseline.metadata.statistics);
-        const auto sizes = compression::measure_sizes(result.compressed, m_uncompressed);
         packed = compression::pack(result.compressed);
+        const auto sizes = compression::measure_sizes(result.compressed, packed.size(), m_baseline_sizes);
 
         record.ok = true;
         record.accuracy = 1.0 - errors.clean_error;

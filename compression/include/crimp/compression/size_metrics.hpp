@@ -24,7 +24,16 @@ struct size_report {
 // zlib level 6 size of the model's dense weights in their deployed precision.
 std::size_t deflated_size(const compressed_model &compressed);
 
-// Sizes of a compressed model against the uncompressed float32 baseline (see `uncompressed`).
-size_report measure_sizes(const compressed_model &compressed, const compressed_model &baseline);
+// Packed and deflated sizes of the uncompressed float32 baseline (see `uncompressed`), measured once and
+// reused for every compressed model of that baseline.
+struct baseline_sizes {
+    std::size_t packed_bytes = 0;
+    std::size_t deflate_bytes = 0;
+};
+
+baseline_sizes measure_baseline_sizes(const compressed_model &baseline);
+
+// Sizes of a compressed model whose packed file has `packed_bytes` bytes, against its baseline.
+size_report measure_sizes(const compressed_model &compressed, std::size_t packed_bytes, const baseline_sizes &baseline);
 
 } // namespace crimp::compression

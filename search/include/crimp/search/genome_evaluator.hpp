@@ -1,6 +1,7 @@
 #pragma once
 
 #include <crimp/compression/compressed_model.hpp>
+#include <crimp/compression/size_metrics.hpp>
 #include <crimp/engine/fitting.hpp>
 #include <crimp/search/evaluation_record.hpp>
 #include <crimp/search/scoring_set.hpp>
@@ -41,7 +42,7 @@ private:
 
     search_config m_config;
     trained_model m_baseline;
-    compression::compressed_model m_uncompressed;
+    compression::baseline_sizes m_baseline_sizes;
     scoring_set m_validation;
     fit_data m_training;
     objectives::error_table m_baseline_errors;
