@@ -56,7 +56,7 @@ expect 2 "invalid technique 17" compress --baseline "$scratch/absent.pt" --out "
 expect 2 "leave out --bits" compress --baseline "$scratch/absent.pt" --out "$scratch/m.crimp" --technique 3 --bits 4
 expect 1 "model file '$scratch/absent.pt' not found" compress --baseline "$scratch/absent.pt" --out "$scratch/m.crimp"
 
-# Damaged packed models: an unknown version, and a body shorter than its header says.
+# Damaged packed models: an unknown version, and a body shorter than its header states.
 printf '\x89CRIMP\r\n\x07\x00\x00\x00' >"$scratch/newer.crimp"
 expect 1 "unknown format version 7" evaluate --model "$scratch/newer.crimp"
 printf '\x89CRIMP\r\n\x01\x00\x00\x00\x00\x00\x00\x00\xff\x00\x00\x00\x00\x00\x00\x00' >"$scratch/short.crimp"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# End-to-end checks of `crimp search` on a tiny synthetic CIFAR-10: a run killed with SIGKILL at random
-# moments and resumed ends with the same evaluations and front as a run left alone; two workers give the
-# same front as one; an existing run file is never overwritten; a locked run file is reported with the
-# process that locked it; Ctrl-C (SIGINT) exits with status 130 and the run resumes.
+# End-to-end checks of `crimp search` on a tiny synthetic CIFAR-10. A run killed with SIGKILL at random
+# moments and resumed ends with the same evaluations and front as a run left alone, and two workers give
+# the same front as one. An existing run file is never overwritten, and a locked run file is reported with
+# the process that locked it. Ctrl-C (SIGINT) exits with status 130, and the run then resumes.
 set -u
 crimp=${1:?usage: search_test.sh PATH_TO_CRIMP}
 scratch=$(mktemp -d)

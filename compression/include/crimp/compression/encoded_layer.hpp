@@ -11,7 +11,7 @@
 namespace crimp::compression
 {
 
-// How the kept weights of a layer are stored.
+// Storage scheme of a layer's kept weights.
 enum class weight_encoding : std::uint8_t {
     // Plain float32 values.
     float32 = 0,
@@ -57,7 +57,7 @@ encoded_layer encode_uniform(const std::string &name, const torch::Tensor &weigh
 
 // Stores each kept weight as centroids[assignment]. With bits < 32 the centroids are first rounded to a
 // symmetric per-tensor grid of that many bits. Centroids that end up unused or equal are merged, so the
-// table holds distinct values only. `assignments` has one int64 entry per kept weight.
+// table contains distinct values only. `assignments` has one int64 entry per kept weight.
 encoded_layer encode_codebook(const std::string &name, const std::vector<std::int64_t> &shape, const torch::Tensor &mask,
                               const torch::Tensor &centroids, const torch::Tensor &assignments, int bits);
 

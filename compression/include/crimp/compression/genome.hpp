@@ -5,7 +5,7 @@
 namespace crimp::compression
 {
 
-// How compression reaches its final weights: one shot with no training, or fine-tuning that keeps the
+// Route of compression to its final weights: one shot with no training, or fine-tuning that keeps the
 // pruning masks and cluster assignments while simulating the weight quantization (the PQAT, CQAT and
 // PCQAT family of TensorFlow Model Optimization's collaborative optimisation).
 enum class route_kind { ptq, finetune };
@@ -42,8 +42,8 @@ int deployed_weight_bits(const genome &candidate);
 // Short description such as "sparsity 0.5, 16 clusters, 8-bit, finetune 2 epochs, full-integer".
 std::string describe(const genome &candidate);
 
-// The 16 techniques of arXiv 2512.24971 as genomes. Odd numbers are float models and even numbers add
-// full-integer 8-bit post-training quantization: 1/2 original, 3/4 pruning 50 %, 5/6 clustering with
+// The 16 techniques of arXiv 2512.24971 as genomes. Odd numbers are float models, and even numbers add
+// full-integer 8-bit post-training quantization. The pairs are: 1/2 original, 3/4 pruning 50 %, 5/6 clustering with
 // 16 clusters, 7/8 pruning then sparsity-preserving clustering, 9/10 quantization-aware training, 11/12
 // cluster-preserving QAT, 13/14 sparsity-preserving QAT, 15/16 sparsity- and cluster-preserving QAT.
 // Every technique but the original fine-tunes for `finetune_epochs`. Raises usage_error outside 1..16.

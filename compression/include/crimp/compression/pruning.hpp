@@ -7,8 +7,8 @@
 namespace crimp::compression
 {
 
-// Where the magnitude threshold is drawn: in each layer separately (each reaches the target sparsity)
-// or once over all the layers together (the whole set reaches it).
+// Scope of the magnitude threshold: each layer separately (each reaches the target sparsity), or all
+// the layers together (the whole set reaches it).
 enum class pruning_scope { layer, global };
 
 struct pruning_options {
@@ -19,9 +19,9 @@ struct pruning_options {
 };
 
 // Boolean masks of the weights to keep, one per weight tensor and of its shape. Unstructured pruning
-// removes round(sparsity · n) weights of smallest magnitude; structured pruning removes round(sparsity
-// · filters) output filters of smallest L1 norm (divided by the filter size when the scope is global,
-// so that layers of different fan-in compete fairly). Ties are broken by position: of equal
+// removes the round(sparsity · n) weights of smallest magnitude. Structured pruning removes the
+// round(sparsity · filters) output filters of smallest L1 norm, divided by the filter size when the scope
+// is global so that layers of different fan-in compete fairly. Ties are broken by position: of equal
 // magnitudes, the first in memory order is pruned first.
 std::vector<torch::Tensor> magnitude_masks(const std::vector<torch::Tensor> &weights, const pruning_options &options);
 

@@ -26,8 +26,8 @@ torch::Tensor quantize(const torch::Tensor &weight, const torch::Tensor &scales,
 // the packed-file reader and fake quantization so that all three give identical floats.
 torch::Tensor dequantize(const torch::Tensor &codes, const torch::Tensor &scales);
 
-// Per-channel fake quantization for training: the forward pass sees dequantize(quantize(w)), the
-// backward pass lets gradients through unchanged (the straight-through estimator).
+// Per-channel fake quantization for training. The forward pass computes dequantize(quantize(w)), and
+// the backward pass passes gradients through unchanged (the straight-through estimator).
 torch::Tensor fake_quantize_per_channel(const torch::Tensor &weight, int bits);
 
 // The same with one scale for the whole tensor, for codebooks of clustered layers.

@@ -38,8 +38,8 @@ struct fit_hooks {
 // Trains the model on augmented batches with a per-iteration cosine schedule from
 // record.learning_rate down to zero, validates after each epoch, stops after `record.patience` epochs
 // without progress (0: never) and leaves the model with its best epoch's weights. Reads the settings
-// from `record` and fills its best epoch, history and duration; returns the best validation accuracy
-// (the training accuracy when nothing is held out). Raises training_diverged when the loss stops
+// from `record` and fills its best epoch, history and duration. Returns the best validation accuracy,
+// or the training accuracy when nothing is held out. Raises training_diverged when the loss stops
 // being finite.
 double fit_classifier(ClassifierImpl &model, const fit_data &data, training_record &record, const torch::Device &device,
                       const fit_hooks &hooks = {}, bool show_progress = false);

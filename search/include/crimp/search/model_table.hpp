@@ -11,7 +11,7 @@ namespace crimp::search
 {
 
 // The CSV table of models that `crimp front` and `crimp techniques` write: one row per model with its
-// genome, validation objectives and, when measured, test accuracy and test mCE. It holds no timings or
+// genome, validation objectives and, when measured, test accuracy and test mCE. It contains no timings or
 // paths, so equal runs give byte-identical tables.
 std::string model_table_header();
 std::string model_table_row(const std::string &name, const evaluation_record &record, const test_record *test);
