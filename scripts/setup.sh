@@ -29,6 +29,8 @@ packages=(
     libboost-program-options-dev libspdlog-dev nlohmann-json3-dev libtbb-dev libhdf5-dev zlib1g-dev
     # the search: pagmo2's NSGA-II, whose checkpoints use Boost.Serialization
     libpagmo-dev libboost-serialization-dev
+    # distributed evaluation: the MPI C API and mpirun
+    libopenmpi-dev openmpi-bin
     # the corruptions: OpenCV and libjpeg-turbo, as the CIFAR-10-C reference used them
     libopencv-dev libjpeg62-turbo-dev
     doctest-dev

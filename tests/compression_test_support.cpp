@@ -37,4 +37,16 @@ fit_data random_images(std::int64_t train, std::int64_t validation, std::uint64_
     return data;
 }
 
+search::scoring_set random_scoring_set()
+{
+    const auto data = random_images(4, 20, 21);
+    search::scoring_set set;
+    set.clean_images = data.validation_images;
+    set.clean_labels = data.validation_labels;
+    set.corruption_names = {"gaussian_noise"};
+    set.corrupted_images.push_back(torch::randint(0, 256, {5 * 4, 3, 32, 32}, torch::kUInt8));
+    set.corrupted_labels.push_back(torch::randint(0, 10, {4}, torch::kInt64).repeat({5}));
+    return set;
+}
+
 } // namespace crimp::testing

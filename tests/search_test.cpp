@@ -34,19 +34,6 @@ search_config small_config()
     return config;
 }
 
-// A scoring set of random images with one corruption ("gaussian_noise") of random images.
-scoring_set random_scoring_set()
-{
-    const auto data = crimp::testing::random_images(4, 20, 21);
-    scoring_set set;
-    set.clean_images = data.validation_images;
-    set.clean_labels = data.validation_labels;
-    set.corruption_names = {"gaussian_noise"};
-    set.corrupted_images.push_back(torch::randint(0, 256, {5 * 4, 3, 32, 32}, torch::kUInt8));
-    set.corrupted_labels.push_back(torch::randint(0, 10, {4}, torch::kInt64).repeat({5}));
-    return set;
-}
-
 } // namespace
 
 TEST_CASE("genome encoding round trip")
@@ -144,7 +131,7 @@ TEST_CASE("evaluation cache and failed genomes")
     config.routes = {route_kind::ptq, route_kind::finetune};
     // No training images: every fine-tuning genome fails, which must not stop the batch.
     auto evaluator = std::make_shared<genome_evaluator>(config, crimp::testing::random_resnet20(22),
-                                                        random_scoring_set(), fit_data{});
+                                                        crimp::testing::random_scoring_set(), fit_data{});
     run_state state;
     int saves = 0;
     evaluation_service service(config, evaluator, state, [&saves] { ++saves; }, folder.path() / "models");

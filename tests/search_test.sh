@@ -8,41 +8,9 @@ crimp=${1:?usage: search_test.sh PATH_TO_CRIMP}
 scratch=$(mktemp -d)
 background=""
 trap '[[ -n $background ]] && kill -9 "$background" 2>/dev/null; rm -rf "$scratch"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
-# 1. Synthetic CIFAR-10: 5 training batches of 60 random images and a test batch of 100.
-data=$scratch/data/cifar-10-batches-bin
-mkdir -p "$data"
-make_batch() { # FILE COUNT
-    local i
-    for ((i = 0; i < $2; i++)); do
-        printf "\\x0$((i % 10))"
-        head -c 3072 /dev/urandom
-    done >"$1"
-}
-for batch in 1 2 3 4 5; do make_batch "$data/data_batch_$batch.bin" 60; done
-make_batch "$data/test_batch.bin" 100
-
-"$crimp" train --quiet --data-dir "$scratch/data" --out "$scratch/baseline.pt" --epochs 1 --batch-size 32 \
-    --validation-images 50 --threads 1 || { echo "FAIL: training the baseline"; exit 1; }
-
-search_args=(--baseline "$scratch/baseline.pt" --data-dir "$scratch/data" --population 8
-    --validation-images 0 --corrupt-images 5 --corruptions gaussian_noise,contrast --routes ptq --bits-max 8
-    --clusters-max 16 --sparsity-max 0.9 --seed 5)
-
-# front RUN NAME: writes the Pareto front and every evaluation as CSV files NAME-front.csv and NAME-all.csv.
-front() {
-    "$crimp" front "$1" --csv "$scratch/$2-front.csv" --quiet && "$crimp" front "$1" --rank all --csv "$scratch/$2-all.csv" --quiet
-}
-same_as_reference() { # NAME
-    if cmp -s "$scratch/reference-front.csv" "$scratch/$1-front.csv" && cmp -s "$scratch/reference-all.csv" "$scratch/$1-all.csv"; then
-        echo "ok: $1 ends with the reference evaluations and front"
-    else
-        fail "$1 differs from the reference run"
-        diff "$scratch/reference-all.csv" "$scratch/$1-all.csv" | head -20
-    fi
-}
+# 1. Synthetic CIFAR-10, its baseline and the search options.
+source "$(dirname "$0")/synthetic_search.sh"
 
 # 2. The reference run, left alone.
 start=$(date +%s.%N)

@@ -116,6 +116,8 @@ int run_command_line(int argc, const char *const argv[], const std::vector<comma
                                                           : verbosity::normal);
         entry.run(values);
         return exit_success;
+    } catch (const exit_status_request &request) {
+        return request.status;
     } catch (const po::error &error) {
         std::cerr << "crimp " << entry.name << ": " << error.what() << ". Run 'crimp " << entry.name
                   << " --help' for the options.\n";

@@ -36,8 +36,13 @@ command make_export_command();
 command make_report_command();
 command make_techniques_command();
 
+// Thrown by a command that ends, after cleaning up, with an exit status of its own (130 after Ctrl-C).
+struct exit_status_request {
+    int status;
+};
+
 // Parses `crimp <command> [options]`, runs the command and returns the exit status: 0 on success,
-// 2 for usage errors, 1 for failures.
+// 2 for usage errors, 1 for failures, or the status of an exit_status_request.
 int run_command_line(int argc, const char *const argv[], const std::vector<command> &commands);
 
 // Writes a document (JSON, CSV) to a file, or to standard output when the path is "-".

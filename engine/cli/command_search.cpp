@@ -1,19 +1,17 @@
 #include "command_line.hpp"
 #include "run_file_options.hpp"
+#include "search_launch.hpp"
 
 #include <crimp/engine/dataset.hpp>
 #include <crimp/engine/error.hpp>
 #include <crimp/engine/progress.hpp>
-#include <crimp/search/evaluation_service.hpp>
 #include <crimp/search/run_file.hpp>
 #include <crimp/search/search_run.hpp>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <csignal>
-#include <cstdlib>
-#include <unistd.h>
+#include <iostream>
 
 namespace crimp::cli
 {
@@ -22,31 +20,6 @@ namespace
 {
 
 using namespace crimp::search;
-
-constexpr int exit_interrupted = 130;
-
-extern "C" void on_interrupt(int)
-{
-    evaluation_service::request_stop();
-    constexpr char message[] = "\ncrimp: interrupted; stopping once the running evaluations (or the baseline "
-                               "training) finish. Ctrl-C again stops now\n";
-    [[maybe_unused]] const auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
-    std::signal(SIGINT, SIG_DFL);
-}
-
-// Runs a search step; an interruption exits with status 130 once the finished evaluations are saved.
-template <typename Step>
-void run_interruptible(const std::string &run_file, Step step)
-{
-    std::signal(SIGINT, on_interrupt);
-    try {
-        step();
-    } catch (const search_interrupted &) {
-        spdlog::warn("search interrupted; the finished evaluations are saved. Continue with `crimp resume {}`",
-                     run_file);
-        std::exit(exit_interrupted);
-    }
-}
 
 void add_search_options(po::options_description &options)
 {
@@ -86,7 +59,11 @@ void add_search_options(po::options_description &options)
         ("min-accuracy", po::value<double>()->default_value(defaults.min_accuracy),
          "genomes below this validation accuracy (a fraction) are penalised")
         ("max-mce", po::value<double>()->default_value(defaults.max_mce),
-         "genomes above this mCE are penalised (0: no limit)");
+         "genomes above this mCE are penalised (0: no limit)")
+        ("simulate-eval-ms", po::value<int>()->default_value(defaults.simulate_eval_ms)->value_name("MS"),
+         "scaling studies only: each evaluation sleeps MS milliseconds and returns made-up objectives (0: real "
+         "evaluations)");
+    add_mpi_options(options);
 }
 
 search_config config_from(const po::variables_map &values)
@@ -117,6 +94,7 @@ search_config config_from(const po::variables_map &values)
     config.finetune_images = values["finetune-images"].as<std::size_t>();
     config.min_accuracy = values["min-accuracy"].as<double>();
     config.max_mce = values["max-mce"].as<double>();
+    config.simulate_eval_ms = values["simulate-eval-ms"].as<int>();
     return config;
 }
 
@@ -160,7 +138,9 @@ command make_search_command()
     entry.run = [](const po::variables_map &values) {
         const auto config = config_from(values);
         const std::string out = values["out"].as<std::string>();
-        run_interruptible(out, [&] { start_search(config, out, values.count("force") != 0U); });
+        run_search_step(values, out, [&](mpi_worker_pool *ranks) {
+            start_search(config, out, values.count("force") != 0U, ranks);
+        });
     };
     return entry;
 }
@@ -175,6 +155,7 @@ command make_resume_command()
         add_run_option(options);
         options.add_options()("generations", po::value<int>()->value_name("N"),
                               "new total number of generations (default: the run's own)");
+        add_mpi_options(options);
     };
     entry.run = [](const po::variables_map &values) {
         const std::string file = values["run"].as<std::string>();
@@ -182,7 +163,7 @@ command make_resume_command()
         if (values.count("generations") != 0U) {
             generations = values["generations"].as<int>();
         }
-        run_interruptible(file, [&] { resume_search(file, generations); });
+        run_search_step(values, file, [&](mpi_worker_pool *ranks) { resume_search(file, generations, ranks); });
     };
     return entry;
 }

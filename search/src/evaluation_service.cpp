@@ -5,14 +5,13 @@
 #include <crimp/engine/progress.hpp>
 #include <crimp/engine/rng.hpp>
 
+#include <crimp/search/tbb_runner.hpp>
+
 #include <spdlog/spdlog.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <thread>
 
 namespace crimp::search
 {
@@ -61,9 +60,7 @@ evaluation_service::evaluation_service(const search_config &config, std::shared_
     for (std::size_t i = 0; i < m_state.evaluations.size(); ++i) {
         m_index[m_state.evaluations[i].key] = i;
     }
-    const int threads = config.threads > 0 ? config.threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-    m_workers = std::max(1, std::min(config.workers, threads));
-    m_threads_per_worker = std::max(1, threads / m_workers);
+    m_local_runner = std::make_unique<tbb_runner>(m_evaluator, resolve_worker_layout(config));
     std::filesystem::create_directories(m_models_dir);
 }
 
@@ -86,7 +83,10 @@ const evaluation_record *evaluation_service::cached(const std::string &key) cons
 void evaluation_service::store(evaluation_record record, const std::vector<std::uint8_t> &packed)
 {
     if (record.ok) {
-        write_file_atomically(packed_model_path(m_models_dir, record.key), packed);
+        // Simulated evaluations have no model.
+        if (!packed.empty()) {
+            write_file_atomically(packed_model_path(m_models_dir, record.key), packed);
+        }
         spdlog::debug("evaluated {}: accuracy {:.2f}%, mCE {:.1f}, compression ratio {:.2f}, {:.1f}s", record.key,
                       100.0 * record.accuracy, record.mce, record.compression_ratio, record.seconds);
     } else {
@@ -105,52 +105,39 @@ void evaluation_service::store(evaluation_record record, const std::vector<std::
     m_persist();
 }
 
-std::vector<double> evaluation_service::evaluate_batch(const std::vector<double> &decision_vectors, int generation)
+std::vector<double> evaluation_service::evaluate_batch(const std::vector<double> &decision_vectors, int generation,
+                                                      genome_runner *runner)
 {
     const std::size_t dimension = m_space.dimension();
     const std::size_t count = dimension == 0 ? 0 : decision_vectors.size() / dimension;
 
     // 1. Decode, and list the genomes missing from the cache, in batch order.
-    std::vector<compression::genome> genomes;
     std::vector<std::string> keys;
-    std::vector<std::size_t> pending;
+    std::vector<evaluation_task> tasks;
     for (std::size_t i = 0; i < count; ++i) {
         const std::vector<double> genes(decision_vectors.begin() + static_cast<std::ptrdiff_t>(i * dimension),
                                         decision_vectors.begin() + static_cast<std::ptrdiff_t>((i + 1) * dimension));
-        genomes.push_back(m_space.decode(genes));
-        keys.push_back(genome_key(genomes.back()));
+        const auto genome = m_space.decode(genes);
+        keys.push_back(genome_key(genome));
         const bool first_in_batch = std::find(keys.begin(), keys.end() - 1, keys.back()) == keys.end() - 1;
         if (cached(keys.back()) == nullptr && first_in_batch) {
-            pending.push_back(i);
+            tasks.push_back({i, genome});
         } else {
             ++m_state.cache_hits;
         }
     }
 
-    // 2. Evaluate the new genomes on the workers; each result is saved as soon as it exists.
+    // 2. Evaluate the new genomes; each result is saved as soon as it exists.
     const auto start = std::chrono::steady_clock::now();
-    progress_bar bar(pending.size(), stderr_is_terminal() && spdlog::get_level() <= spdlog::level::info);
+    progress_bar bar(tasks.size(), stderr_is_terminal() && spdlog::get_level() <= spdlog::level::info);
     std::size_t finished = 0;
-    tbb::task_arena arena(m_workers);
-    arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pending.size(), 1),
-                          [&](const tbb::blocked_range<std::size_t> &range) {
-                              for (std::size_t j = range.begin(); j != range.end(); ++j) {
-                                  if (stop_requested()) {
-                                      return;
-                                  }
-                                  const std::size_t i = pending[j];
-                                  std::vector<std::uint8_t> packed;
-                                  auto record = m_evaluator->evaluate(genomes[i], m_threads_per_worker, packed);
-                                  record.generation = generation;
-                                  record.batch_position = i;
-                                  const std::string key = record.key;
-                                  store(std::move(record), packed);
-                                  std::lock_guard<std::mutex> lock(m_mutex);
-                                  bar.update(++finished, fmt::format("generation {}: evaluated {}", generation, key));
-                              }
-                          },
-                          tbb::simple_partitioner());
+    auto &chosen = runner != nullptr ? *runner : *m_local_runner;
+    chosen.run(tasks, [&](evaluation_record record, const std::vector<std::uint8_t> &packed) {
+        record.generation = generation;
+        const std::string key = record.key;
+        store(std::move(record), packed);
+        std::lock_guard<std::mutex> lock(m_mutex);
+        bar.update(++finished, fmt::format("generation {}: evaluated {}", generation, key));
     });
     bar.clear();
     m_state.evaluation_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -28,6 +28,11 @@ void validate(const search_config &config)
                                       "workers >= 1",
                                       config.threads, config.workers));
     }
+    if (config.simulate_eval_ms < 0) {
+        throw usage_error(fmt::format("invalid simulate-eval-ms {}: expected 0 (real evaluations) or a positive "
+                                      "number of milliseconds",
+                                      config.simulate_eval_ms));
+    }
     if (!(config.sparsity_max >= 0.0 && config.sparsity_max <= 0.99)) {
         throw usage_error(fmt::format("invalid sparsity-max {}: expected a fraction in [0, 0.99]", config.sparsity_max));
     }
@@ -111,7 +116,8 @@ std::string config_to_json(const search_config &config)
                                      {"finetune_epochs_max", config.finetune_epochs_max},
                                      {"finetune_images", config.finetune_images},
                                      {"min_accuracy", config.min_accuracy},
-                                     {"max_mce", config.max_mce}};
+                                     {"max_mce", config.max_mce},
+                                     {"simulate_eval_ms", config.simulate_eval_ms}};
     return document.dump(2);
 }
 
@@ -146,6 +152,8 @@ search_config config_from_json(const std::string &text, const std::string &sourc
         config.finetune_images = document.at("finetune_images").get<std::size_t>();
         config.min_accuracy = document.at("min_accuracy").get<double>();
         config.max_mce = document.at("max_mce").get<double>();
+        // Run files written before simulated evaluations existed lack the key.
+        config.simulate_eval_ms = document.value("simulate_eval_ms", 0);
         return config;
     } catch (const nlohmann::json::exception &error) {
         throw input_error("invalid run file '" + source + "': malformed configuration: " + error.what());

@@ -10,6 +10,7 @@
 #include <crimp/engine/training.hpp>
 #include <crimp/search/evaluator_setup.hpp>
 #include <crimp/search/front.hpp>
+#include <crimp/search/mpi_worker_pool.hpp>
 #include <crimp/search/run_file.hpp>
 #include <crimp/search/run_lock.hpp>
 #include <crimp/search/search_problem.hpp>
@@ -68,9 +69,9 @@ pagmo::algorithm load_algorithm(const std::string &text, const std::filesystem::
 class search_session
 {
 public:
-    search_session(search_config config, run_state state, std::filesystem::path run_file)
+    search_session(search_config config, run_state state, std::filesystem::path run_file, mpi_worker_pool *ranks)
         : m_config(std::move(config)), m_state(std::move(state)), m_run_file(std::move(run_file)),
-          m_previous_elapsed(m_state.elapsed_seconds)
+          m_previous_elapsed(m_state.elapsed_seconds), m_ranks(ranks)
     {
     }
 
@@ -83,6 +84,7 @@ private:
         write_run_file(m_run_file, m_state);
     }
 
+    pagmo::bfe batch_evaluator() const;
     pagmo::population initial_population(pagmo::problem &problem);
     pagmo::population restored_population(pagmo::problem &problem);
     void complete_generation(int generation, const pagmo::population &population, const pagmo::algorithm &algorithm);
@@ -93,8 +95,15 @@ private:
     std::filesystem::path m_run_file;
     double m_previous_elapsed;
     clock_type::time_point m_start = clock_type::now();
+    // The worker ranks of a distributed search; null evaluates on this process's TBB workers.
+    mpi_worker_pool *m_ranks;
     std::shared_ptr<search_context> m_context;
 };
+
+pagmo::bfe search_session::batch_evaluator() const
+{
+    return m_ranks != nullptr ? pagmo::bfe{mpi_batch_evaluator{m_ranks}} : pagmo::bfe{tbb_batch_evaluator{}};
+}
 
 pagmo::population search_session::initial_population(pagmo::problem &problem)
 {
@@ -107,7 +116,7 @@ pagmo::population search_session::initial_population(pagmo::problem &problem)
         batch.insert(batch.end(), genes.back().begin(), genes.back().end());
     }
     m_context->generation = 0;
-    const auto objectives = m_context->service->evaluate_batch(batch, 0);
+    const auto objectives = m_context->service->evaluate_batch(batch, 0, m_ranks);
     problem.increment_fevals(genes.size());
     pagmo::population population(problem, 0U, static_cast<unsigned>(m_config.seed));
     for (std::size_t i = 0; i < genes.size(); ++i) {
@@ -129,7 +138,7 @@ pagmo::population search_session::restored_population(pagmo::problem &problem)
         if (space.repair(genes) || !finite) {
             spdlog::warn("checkpoint individual {} had a NaN or out-of-bounds gene or objective; repaired and "
                          "evaluated again", i);
-            const auto objectives = m_context->service->evaluate_batch(genes, checkpoint.generation);
+            const auto objectives = m_context->service->evaluate_batch(genes, checkpoint.generation, m_ranks);
             fitness.assign(objectives.begin(), objectives.end());
         }
         population.push_back(genes, fitness);
@@ -202,6 +211,9 @@ void search_session::run()
     m_start = clock_type::now();
     m_context = std::make_shared<search_context>();
     auto evaluator = make_genome_evaluator(m_config, std::move(baseline));
+    if (m_ranks != nullptr) {
+        m_ranks->start(m_config, *evaluator);
+    }
     m_state.corruption_names = evaluator->validation().corruption_names;
     m_state.baseline_accuracy = 1.0 - evaluator->baseline_errors().clean_error;
     if (evaluation_service::stop_requested()) {
@@ -217,12 +229,14 @@ void search_session::run()
     if (!m_state.checkpoint) {
         const double mutation = 1.0 / static_cast<double>(std::max<std::size_t>(1, problem.get_nx()));
         pagmo::nsga2 nsga2(1U, 0.95, 10.0, mutation, 50.0, static_cast<unsigned>(m_config.seed));
-        nsga2.set_bfe(pagmo::bfe{tbb_batch_evaluator{}});
+        nsga2.set_bfe(batch_evaluator());
         algorithm = pagmo::algorithm{nsga2};
         population = initial_population(problem);
         complete_generation(0, population, algorithm);
     } else {
         algorithm = load_algorithm(m_state.checkpoint->algorithm, m_run_file);
+        // The checkpoint holds the evaluator of the launch that wrote it; this launch may run elsewhere.
+        algorithm.extract<pagmo::nsga2>()->set_bfe(batch_evaluator());
         population = restored_population(problem);
         spdlog::info("resuming {} after generation {} with {} evaluations", m_run_file.string(),
                      m_state.checkpoint->generation, m_state.evaluations.size());
@@ -236,9 +250,16 @@ void search_session::run()
         complete_generation(generation, population, algorithm);
     }
 
-    // 4. The test scores of the front, once.
-    if (m_state.test_front.empty()) {
+    // 4. The test scores of the front, once. Simulated evaluations have no models to score.
+    if (m_config.simulate_eval_ms > 0) {
+        spdlog::info("simulated evaluations ({} ms each): the front has no models, so it is not scored on the test "
+                     "split",
+                     m_config.simulate_eval_ms);
+    } else if (m_state.test_front.empty()) {
         score_front_on_test();
+    }
+    if (m_ranks != nullptr) {
+        spdlog::info("MPI traffic: {}", m_ranks->traffic_summary());
     }
     const double outside = m_state.elapsed_seconds - m_state.evaluation_seconds;
     spdlog::info("search finished: {} evaluations in {}, {:.1f}% of the wall time outside genome evaluation",
@@ -248,7 +269,8 @@ void search_session::run()
 
 } // namespace
 
-void start_search(const search_config &requested, const std::filesystem::path &run_file, bool force)
+void start_search(const search_config &requested, const std::filesystem::path &run_file, bool force,
+                  mpi_worker_pool *ranks)
 {
     validate(requested);
     // Results depend on the LibTorch threads of each worker, so the run records the resolved count and a
@@ -268,10 +290,10 @@ void start_search(const search_config &requested, const std::filesystem::path &r
     state.config_json = config_to_json(config);
     state.crimp_version = CRIMP_VERSION;
     write_run_file(run_file, state);
-    search_session(config, std::move(state), run_file).run();
+    search_session(config, std::move(state), run_file, ranks).run();
 }
 
-void resume_search(const std::filesystem::path &run_file, std::optional<int> generations)
+void resume_search(const std::filesystem::path &run_file, std::optional<int> generations, mpi_worker_pool *ranks)
 {
     if (!std::filesystem::is_regular_file(run_file)) {
         throw input_error("run file '" + run_file.string() + "' not found: start a run with `crimp search`");
@@ -285,7 +307,7 @@ void resume_search(const std::filesystem::path &run_file, std::optional<int> gen
         state.config_json = config_to_json(config);
         state.test_front.clear();
     }
-    search_session(config, std::move(state), run_file).run();
+    search_session(config, std::move(state), run_file, ranks).run();
 }
 
 } // namespace crimp::search

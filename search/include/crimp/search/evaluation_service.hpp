@@ -1,6 +1,7 @@
 #pragma once
 
 #include <crimp/search/genome_evaluator.hpp>
+#include <crimp/search/genome_runner.hpp>
 #include <crimp/search/genome_space.hpp>
 #include <crimp/search/run_state.hpp>
 
@@ -23,8 +24,8 @@ public:
 };
 
 // Turns decision vectors into objective vectors: decodes them, returns repeated genomes from the
-// evaluation cache, and evaluates new ones concurrently on TBB workers, each with its own model copy
-// and an equal share of the threads. Every finished evaluation is saved at once through `persist`.
+// evaluation cache, and hands new ones to a genome runner: this process's TBB workers unless the caller
+// names another (MPI worker ranks). Every finished evaluation is saved at once through `persist`.
 class evaluation_service
 {
 public:
@@ -34,7 +35,9 @@ public:
     // Objective vectors (3 per decision vector, concatenated) of a batch of decision vectors
     // (concatenated). `generation` labels the new evaluations so that the run file lists them in the same
     // order whatever the worker count or interruptions. Raises search_interrupted after a stop request.
-    std::vector<double> evaluate_batch(const std::vector<double> &decision_vectors, int generation);
+    // A null `runner` evaluates on this process's TBB workers.
+    std::vector<double> evaluate_batch(const std::vector<double> &decision_vectors, int generation,
+                                       genome_runner *runner = nullptr);
 
     const genome_space &space() const { return m_space; }
     const genome_evaluator &evaluator() const { return *m_evaluator; }
@@ -56,8 +59,7 @@ private:
     std::filesystem::path m_models_dir;
     std::map<std::string, std::size_t> m_index;
     std::mutex m_mutex;
-    int m_workers = 1;
-    int m_threads_per_worker = 1;
+    std::unique_ptr<genome_runner> m_local_runner;
 };
 
 // The packed model of an evaluation, kept beside the run file.

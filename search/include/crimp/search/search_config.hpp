@@ -47,6 +47,10 @@ struct search_config {
     // Feasibility limits: a genome below min_accuracy or above max_mce is penalised (see docs/search.md).
     double min_accuracy = 0.0;
     double max_mce = 0.0; // 0: no limit
+    // For scaling studies of the evaluators only: when positive, each genome evaluation sleeps this many
+    // milliseconds and returns objectives from a closed-form stand-in instead of compressing and scoring
+    // (see docs/distributed.md). Such a run has no models.
+    int simulate_eval_ms = 0;
 };
 
 // Raises usage_error naming the first invalid value and the fix.

@@ -34,8 +34,10 @@ public:
     pagmo::vector_double::size_type get_nix() const;
     std::string get_name() const { return "crimp compression search"; }
 
-    // Evaluates a batch (decision vectors concatenated) through the evaluation service.
-    pagmo::vector_double evaluate_batch(const pagmo::vector_double &decision_vectors) const;
+    // Evaluates a batch (decision vectors concatenated) through the evaluation service, on `runner`
+    // (this process's TBB workers when null).
+    pagmo::vector_double evaluate_batch(const pagmo::vector_double &decision_vectors,
+                                        genome_runner *runner = nullptr) const;
 
 private:
     std::shared_ptr<search_context> m_context;
@@ -56,6 +58,28 @@ public:
     }
 };
 
+// The pagmo batch fitness evaluator of a distributed search: hands a generation's new genomes to MPI
+// worker ranks through rank 0's worker pool. The pool belongs to the running process, so a checkpoint
+// stores none; a resumed search sets the evaluator of its own launch.
+class mpi_batch_evaluator
+{
+public:
+    mpi_batch_evaluator() = default;
+    explicit mpi_batch_evaluator(genome_runner *ranks) : m_ranks(ranks) {}
+
+    pagmo::vector_double operator()(const pagmo::problem &problem, const pagmo::vector_double &decision_vectors) const;
+    std::string get_name() const { return "crimp MPI batch evaluator"; }
+
+    template <typename Archive>
+    void serialize(Archive &, unsigned)
+    {
+    }
+
+private:
+    genome_runner *m_ranks = nullptr;
+};
+
 } // namespace crimp::search
 
 PAGMO_S11N_BFE_EXPORT_KEY(crimp::search::tbb_batch_evaluator)
+PAGMO_S11N_BFE_EXPORT_KEY(crimp::search::mpi_batch_evaluator)

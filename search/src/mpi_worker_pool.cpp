@@ -1,0 +1,198 @@
+#include <crimp/search/mpi_worker_pool.hpp>
+
+#include "mpi_protocol.hpp"
+
+#include <crimp/engine/error.hpp>
+#include <crimp/search/evaluation_service.hpp>
+#include <crimp/search/genome_evaluator.hpp>
+#include <crimp/search/genome_space.hpp>
+
+#include <fmt/format.h>
+#include <mpi.h>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace crimp::search
+{
+
+namespace
+{
+
+using clock_type = std::chrono::steady_clock;
+namespace protocol = mpi_protocol;
+
+std::string describe_fingerprint_mismatch(int rank, const protocol::ready_body &ready)
+{
+    return fmt::format("worker rank {} (host {}, process {}) scores the baseline differently from rank 0, so its "
+                       "scoring images differ: every rank must read the same dataset and baseline at the run's "
+                       "paths, with the same crimp build",
+                       rank, ready.host, ready.process_id);
+}
+
+} // namespace
+
+mpi_worker_pool::mpi_worker_pool(const mpi_environment &environment, std::chrono::seconds timeout)
+    : m_size(environment.size()), m_timeout(timeout), m_ranks(static_cast<std::size_t>(environment.size()))
+{
+    if (environment.rank() != protocol::coordinator) {
+        throw std::logic_error("only rank 0 hands out genomes");
+    }
+}
+
+mpi_worker_pool::~mpi_worker_pool()
+{
+    for (int rank = 1; rank < m_size; ++rank) {
+        protocol::send(rank, protocol::tag::stop);
+    }
+
+    // A worker may be sending a result that nobody wants any more; taking every message until each worker
+    // said its last keeps both sides from waiting on each other in MPI_Finalize.
+    int stopped = 0;
+    const auto deadline = clock_type::now() + m_timeout;
+    while (stopped < m_size - 1) {
+        if (auto received = protocol::poll(-1)) {
+            stopped += received->kind == protocol::tag::stopped ? 1 : 0;
+        } else if (clock_type::now() > deadline) {
+            spdlog::error("{} worker rank(s) did not stop within {} s; ending the job", m_size - 1 - stopped,
+                          m_timeout.count());
+            MPI_Abort(MPI_COMM_WORLD, 1);
+        } else {
+            std::this_thread::sleep_for(protocol::poll_interval);
+        }
+    }
+}
+
+void mpi_worker_pool::start(const search_config &config, const genome_evaluator &reference)
+{
+    m_fingerprint = protocol::scoring_fingerprint(reference);
+    m_slots_per_rank = resolve_worker_layout(config).workers;
+    const auto setup = protocol::encode_text(config_to_json(config));
+    for (int rank = 1; rank < m_size; ++rank) {
+        protocol::send(rank, protocol::tag::setup, setup);
+        m_ranks[static_cast<std::size_t>(rank)].state = rank_state::setting_up;
+        m_ranks[static_cast<std::size_t>(rank)].setup_sent = clock_type::now();
+    }
+    spdlog::info("distributed search: {} worker rank(s), each evaluating up to {} genome(s) at once",
+                 m_size - 1, m_slots_per_rank);
+}
+
+void mpi_worker_pool::run(const std::vector<evaluation_task> &tasks, const evaluation_sink &finished)
+{
+    if (m_fingerprint.empty()) {
+        throw std::logic_error("mpi_worker_pool::run before start");
+    }
+    std::size_t next = 0;
+    for (;;) {
+        // 1. Hand out genomes while ranks have free slots.
+        for (int rank = free_rank(); rank > 0 && next < tasks.size() && !evaluation_service::stop_requested();
+             rank = free_rank()) {
+            dispatch(tasks, next++, rank);
+        }
+        const bool handed_out = next == tasks.size() || evaluation_service::stop_requested();
+        if (handed_out && m_running.empty()) {
+            return;
+        }
+
+        // 2. Take one message, or check the clocks and wait.
+        auto received = protocol::poll(-1);
+        if (!received) {
+            check_timeouts(tasks);
+            std::this_thread::sleep_for(protocol::poll_interval);
+            continue;
+        }
+        switch (received->kind) {
+        case protocol::tag::ready:
+            handle_ready(received->source, received->body);
+            break;
+        case protocol::tag::result: {
+            auto result = protocol::decode_result(received->body);
+            if (m_running.erase(result.id) == 0) {
+                throw std::runtime_error(fmt::format("worker rank {} returned task {}, which it was never given",
+                                                     received->source, result.id));
+            }
+            ++m_ranks[static_cast<std::size_t>(received->source)].free_slots;
+            ++m_results_received;
+            m_result_bytes += received->body.size();
+            finished(std::move(result.record), result.packed);
+            break;
+        }
+        case protocol::tag::failure:
+            throw input_error(fmt::format("worker rank {}: {}", received->source, protocol::decode_text(received->body)));
+        default:
+            throw std::runtime_error(fmt::format("unexpected MPI message (tag {}) from rank {}",
+                                                 static_cast<int>(received->kind), received->source));
+        }
+    }
+}
+
+void mpi_worker_pool::handle_ready(int rank, const std::vector<std::uint8_t> &body)
+{
+    const auto ready = protocol::decode_ready(body);
+    if (ready.fingerprint != m_fingerprint) {
+        throw input_error(describe_fingerprint_mismatch(rank, ready));
+    }
+    auto &worker = m_ranks[static_cast<std::size_t>(rank)];
+    worker.state = rank_state::ready;
+    worker.free_slots = m_slots_per_rank;
+    spdlog::debug("worker rank {} ready on {} (process {})", rank, ready.host, ready.process_id);
+}
+
+void mpi_worker_pool::check_timeouts(const std::vector<evaluation_task> &tasks) const
+{
+    const auto now = clock_type::now();
+    for (const auto &[id, running] : m_running) {
+        if (now - running.sent > m_timeout) {
+            throw mpi_worker_lost(fmt::format("worker rank {} gave no result for genome {} within {} s", running.rank,
+                                              genome_key(tasks[running.task_index].genome), m_timeout.count()));
+        }
+    }
+    for (std::size_t rank = 1; rank < m_ranks.size(); ++rank) {
+        const auto &worker = m_ranks[rank];
+        if (worker.state == rank_state::setting_up && now - worker.setup_sent > m_timeout) {
+            throw mpi_worker_lost(fmt::format("worker rank {} did not load the baseline and its scoring images "
+                                              "within {} s",
+                                              rank, m_timeout.count()));
+        }
+    }
+}
+
+void mpi_worker_pool::dispatch(const std::vector<evaluation_task> &tasks, std::size_t task_index, int rank)
+{
+    const std::uint64_t id = m_next_id++;
+    const auto body = protocol::encode(protocol::task_body{id, tasks[task_index].genome});
+    protocol::send(rank, protocol::tag::task, body);
+    --m_ranks[static_cast<std::size_t>(rank)].free_slots;
+    m_running[id] = {rank, task_index, clock_type::now()};
+    ++m_tasks_sent;
+    m_task_bytes += body.size();
+}
+
+int mpi_worker_pool::free_rank() const
+{
+    // The rank with the most free slots, so that genomes spread over the ranks before they pile up on one.
+    int best = -1;
+    int best_slots = 0;
+    for (std::size_t rank = 1; rank < m_ranks.size(); ++rank) {
+        if (m_ranks[rank].free_slots > best_slots) {
+            best = static_cast<int>(rank);
+            best_slots = m_ranks[rank].free_slots;
+        }
+    }
+    return best;
+}
+
+std::string mpi_worker_pool::description() const
+{
+    return fmt::format("{} MPI worker rank(s) of {} genome(s) at once", m_size - 1, m_slots_per_rank);
+}
+
+std::string mpi_worker_pool::traffic_summary() const
+{
+    const auto mean = [](std::uint64_t bytes, std::uint64_t count) { return count == 0 ? 0.0 : double(bytes) / double(count); };
+    return fmt::format("{} task message(s) of {:.0f} bytes on average, {} result message(s) of {:.0f} bytes on average",
+                       m_tasks_sent, mean(m_task_bytes, m_tasks_sent), m_results_received,
+                       mean(m_result_bytes, m_results_received));
+}
+
+} // namespace crimp::search
