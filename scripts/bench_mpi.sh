@@ -34,8 +34,9 @@ command -v mpirun >/dev/null || { echo "bench_mpi.sh: mpirun not found; install 
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+search_population=$population
 source "$root/tests/synthetic_search.sh"
-search_args+=(--population "$population" --generations "$generations" --threads 1 --workers 1
+search_args+=(--generations "$generations" --threads 1 --workers 1
     --simulate-eval-ms "$eval_ms" --quiet)
 launch=(mpirun --oversubscribe)
 [[ $(id -u) -eq 0 ]] && launch+=(--allow-run-as-root)

@@ -1,6 +1,7 @@
 # Sourced by the search tests: a tiny synthetic CIFAR-10, a baseline trained on it, the search options
 # that keep a search on it short, and helpers that compare runs by their CSV tables.
-# Needs $crimp and $scratch; defines $search_args, fail, front and same_as_reference.
+# Needs $crimp and $scratch, and takes $search_population (default 8); defines $search_args, fail, front
+# and same_as_reference.
 
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
@@ -23,7 +24,7 @@ make_synthetic_cifar "$scratch/data"
 "$crimp" train --quiet --data-dir "$scratch/data" --out "$scratch/baseline.pt" --epochs 1 --batch-size 32 \
     --validation-images 50 --threads 1 || { echo "FAIL: training the baseline"; exit 1; }
 
-search_args=(--baseline "$scratch/baseline.pt" --data-dir "$scratch/data" --population 8
+search_args=(--baseline "$scratch/baseline.pt" --data-dir "$scratch/data" --population "${search_population:-8}"
     --validation-images 0 --corrupt-images 5 --corruptions gaussian_noise,contrast --routes ptq --bits-max 8
     --clusters-max 16 --sparsity-max 0.9 --seed 5)
 

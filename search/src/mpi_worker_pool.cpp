@@ -83,12 +83,15 @@ void mpi_worker_pool::run(const std::vector<evaluation_task> &tasks, const evalu
         throw std::logic_error("mpi_worker_pool::run before start");
     }
     std::size_t next = 0;
-    for (;;) {
-        // 1. Hand out genomes while ranks have free slots.
+    const auto hand_out = [&] {
         for (int rank = free_rank(); rank > 0 && next < tasks.size() && !evaluation_service::stop_requested();
              rank = free_rank()) {
             dispatch(tasks, next++, rank);
         }
+    };
+    for (;;) {
+        // 1. Hand out genomes while ranks have free slots.
+        hand_out();
         const bool handed_out = next == tasks.size() || evaluation_service::stop_requested();
         if (handed_out && m_running.empty()) {
             return;
@@ -114,6 +117,9 @@ void mpi_worker_pool::run(const std::vector<evaluation_task> &tasks, const evalu
             ++m_ranks[static_cast<std::size_t>(received->source)].free_slots;
             ++m_results_received;
             m_result_bytes += received->body.size();
+            // The freed rank gets its next genome before the result is saved, so that saving, which
+            // grows with the run file, never keeps a rank waiting.
+            hand_out();
             finished(std::move(result.record), result.packed);
             break;
         }
