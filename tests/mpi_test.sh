@@ -2,7 +2,7 @@
 # End-to-end checks of distributed searches (`crimp search --mpi` under mpirun) on a tiny synthetic
 # CIFAR-10. One process, 2 ranks and 3 ranks end with the same evaluations and front, as does a run
 # continued with `crimp resume --mpi`. A single rank falls back to local evaluation. A killed worker
-# rank and a worker rank that stops answering both end the job with a resumable run file.
+# rank and a worker rank that times out both end the job with a resumable run file.
 set -u
 crimp=${1:?usage: mpi_test.sh PATH_TO_CRIMP [PATH_TO_MPIRUN]}
 mpirun=${2:-mpirun}
@@ -13,8 +13,8 @@ trap '[[ -n $background ]] && kill -9 "$background" 2>/dev/null; rm -rf "$scratc
 # 1. Synthetic CIFAR-10, its baseline and the search options.
 source "$(dirname "$0")/synthetic_search.sh"
 
-# More ranks than cores is the point here. Open MPI refuses root unless told, and shared-memory
-# single-copy transfers need ptrace rights that containers often lack.
+# More ranks than cores is the point here. Open MPI rejects root without --allow-run-as-root, and
+# shared-memory single-copy transfers need ptrace rights that containers often lack.
 launch=("$mpirun" --oversubscribe)
 [[ $(id -u) -eq 0 ]] && launch+=(--allow-run-as-root)
 export OMPI_MCA_btl_vader_single_copy_mechanism=none

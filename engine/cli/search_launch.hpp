@@ -19,8 +19,8 @@ namespace crimp::cli
 void add_mpi_options(po::options_description &options);
 
 // Runs a search step that writes `run_file`. Without --mpi, `step` runs here with a null pool. With
-// --mpi under mpirun, rank 0 runs `step` with the pool of worker ranks while every other rank serves
-// genome evaluations; a single rank falls back to this process with a warning. Ctrl-C lets the running
+// --mpi under mpirun, rank 0 runs `step` with the pool of worker ranks, and every other rank serves
+// genome evaluations. A job of a single rank falls back to this process with a warning. Ctrl-C lets the running
 // evaluations finish and exits with status 130; a worker rank that stops answering ends the job with
 // status 1, and the run file stays resumable in both cases.
 void run_search_step(const po::variables_map &values, const std::string &run_file,

@@ -126,7 +126,7 @@ void wait_for_stop()
     protocol::send(protocol::coordinator, protocol::tag::stopped);
 }
 
-// Evaluates the tasks of rank 0 until it says stop.
+// Evaluates the tasks of rank 0 until it sends stop.
 void serve_tasks(const std::shared_ptr<const genome_evaluator> &evaluator, const search_config &config)
 {
     evaluation_slots slots(evaluator, resolve_worker_layout(config));
@@ -158,17 +158,18 @@ void serve_tasks(const std::shared_ptr<const genome_evaluator> &evaluator, const
 
 void serve_genome_evaluations(const mpi_environment &environment)
 {
-    // 1. The configuration, unless rank 0 stops before it has one.
+    // 1. The configuration, unless rank 0 stops before it sends one.
     const auto first = protocol::wait(protocol::coordinator);
     if (first.kind == protocol::tag::stop) {
         protocol::send(protocol::coordinator, protocol::tag::stopped);
         return;
     }
-    const auto config = config_from_json(protocol::decode_text(first.body), "the configuration sent by rank 0");
 
-    // 2. The baseline and the scoring images, once; rank 0 hears why when they cannot be loaded.
+    // 2. The baseline and the scoring images, once. Rank 0 receives the reason when they cannot be loaded.
+    search_config config;
     std::shared_ptr<const genome_evaluator> evaluator;
     try {
+        config = config_from_json(protocol::decode_text(first.body), "the configuration sent by rank 0");
         evaluator = set_up_evaluator(config, environment.host());
     } catch (const std::exception &error) {
         protocol::send(protocol::coordinator, protocol::tag::failure,

@@ -46,8 +46,8 @@ mpi_worker_pool::~mpi_worker_pool()
         protocol::send(rank, protocol::tag::stop);
     }
 
-    // A worker may be sending a result that nobody wants any more; taking every message until each worker
-    // said its last keeps both sides from waiting on each other in MPI_Finalize.
+    // A worker may be blocked sending a result that rank 0 no longer needs. Receiving every message until
+    // each worker sent `stopped` keeps both sides from waiting on each other in MPI_Finalize.
     int stopped = 0;
     const auto deadline = clock_type::now() + m_timeout;
     while (stopped < m_size - 1) {
