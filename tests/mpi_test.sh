@@ -19,6 +19,18 @@ launch=("$mpirun" --oversubscribe)
 [[ $(id -u) -eq 0 ]] && launch+=(--allow-run-as-root)
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
 
+# same_order_as_reference NAME: the run file NAME.h5 lists the reference's evaluations in the same order,
+# each requested by the same generation and batch position (checked when h5py is installed).
+same_order_as_reference() {
+    /usr/bin/python3 -c "import h5py" 2>/dev/null || return 0
+    /usr/bin/python3 - "$scratch/reference.h5" "$scratch/$1.h5" <<'PY' || fail "$1 lists its evaluations in another order"
+import sys, h5py
+reference, run = (h5py.File(name, "r")["evaluations"] for name in sys.argv[1:])
+assert list(reference["key"][:]) == list(run["key"][:])
+assert (reference["requested_by"][:] == run["requested_by"][:]).all()
+PY
+}
+
 # 2. The reference: one process, no MPI.
 "$crimp" search --quiet --out "$scratch/reference.h5" "${search_args[@]}" --generations 2 --threads 1 \
     || { echo "FAIL: reference search"; exit 1; }
@@ -30,12 +42,14 @@ for ranks in 2 3; do
         --generations 2 --threads 1 || fail "search on $ranks ranks"
     front "$scratch/ranks$ranks.h5" ranks$ranks
     same_as_reference ranks$ranks
+    same_order_as_reference ranks$ranks
 done
 "${launch[@]}" -np 3 "$crimp" search --mpi --quiet --out "$scratch/resumed.h5" "${search_args[@]}" \
     --generations 1 --threads 1 || fail "search on 3 ranks for 1 generation"
 "${launch[@]}" -np 2 "$crimp" resume --mpi --quiet "$scratch/resumed.h5" --generations 2 || fail "resume --mpi on 2 ranks"
 front "$scratch/resumed.h5" resumed
 same_as_reference resumed
+same_order_as_reference resumed
 
 # 4. One rank evaluates on its own workers, with a warning.
 output=$("${launch[@]}" -np 1 "$crimp" search --mpi --out "$scratch/single.h5" "${search_args[@]}" --generations 2 \
@@ -79,6 +93,7 @@ background=""
 "$crimp" resume --quiet "$run" || fail "resume after a killed worker rank"
 front "$run" killed
 same_as_reference killed
+same_order_as_reference killed
 
 # 6. A worker rank that gives no result within --mpi-timeout ends the job, which resumes. (On a slow
 # machine the worker's set-up may be what times out; both end the same way.)

@@ -61,7 +61,7 @@ void run_as_rank(const mpi_environment &environment, const po::variables_map &va
     if (environment.rank() != 0) {
         configure_worker_logging(environment.rank());
         serve_genome_evaluations(environment);
-        return;
+        environment.finalize_and_exit(0);
     }
     mpi_worker_pool ranks(environment, std::chrono::seconds(values["mpi-timeout"].as<int>()));
     try {

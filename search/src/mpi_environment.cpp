@@ -3,7 +3,9 @@
 #include <crimp/engine/error.hpp>
 
 #include <mpi.h>
+#include <spdlog/spdlog.h>
 
+#include <cstdio>
 #include <cstdlib>
 
 namespace crimp::search
@@ -42,6 +44,14 @@ void mpi_environment::abort(int status) const
 {
     MPI_Abort(MPI_COMM_WORLD, status);
     // MPI_Abort does not return on Open MPI; this keeps the promise of [[noreturn]] elsewhere.
+    std::_Exit(status);
+}
+
+void mpi_environment::finalize_and_exit(int status) const
+{
+    spdlog::default_logger()->flush();
+    std::fflush(nullptr);
+    MPI_Finalize();
     std::_Exit(status);
 }
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <limits>
 #include <stdexcept>
 #include <thread>
 
@@ -22,10 +23,12 @@ std::vector<std::uint8_t> to_bytes(const json &document)
     return json::to_cbor(document);
 }
 
-json from_bytes(const std::vector<std::uint8_t> &bytes)
+// Parses a message body and reads it with `read`; a body that is no CBOR, or lacks a field, is malformed.
+template <typename Read>
+auto decode_body(const std::vector<std::uint8_t> &bytes, Read read)
 {
     try {
-        return json::from_cbor(bytes);
+        return read(json::from_cbor(bytes));
     } catch (const json::exception &error) {
         throw std::runtime_error(std::string("malformed MPI message: ") + error.what());
     }
@@ -49,7 +52,24 @@ compression::genome genome_from(const json &row)
 
 void send(int destination, tag kind, const std::vector<std::uint8_t> &body)
 {
-    MPI_Send(body.data(), static_cast<int>(body.size()), MPI_BYTE, destination, static_cast<int>(kind), MPI_COMM_WORLD);
+    if (body.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+        throw std::runtime_error("an MPI message of " + std::to_string(body.size())
+                                 + " bytes exceeds the 2 GiB that one MPI_Send carries");
+    }
+
+    // A large body waits for the receiver. Polling with pauses, unlike a blocking MPI_Send, which spins,
+    // leaves the cores to the evaluation threads meanwhile.
+    MPI_Request request;
+    MPI_Isend(body.data(), static_cast<int>(body.size()), MPI_BYTE, destination, static_cast<int>(kind), MPI_COMM_WORLD,
+              &request);
+    for (;;) {
+        int done = 0;
+        MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+        if (done != 0) {
+            return;
+        }
+        std::this_thread::sleep_for(poll_interval);
+    }
 }
 
 std::optional<message> poll(int source)
@@ -101,7 +121,6 @@ std::vector<std::uint8_t> encode(const result_body &body)
                      {"compression_ratio", record.compression_ratio},
                      {"deflate_ratio", record.deflate_ratio},
                      {"seconds", record.seconds},
-                     {"batch_position", record.batch_position},
                      {"objectives", record.objectives},
                      {"packed", json::binary(body.packed)}});
 }
@@ -118,44 +137,46 @@ std::vector<std::uint8_t> encode_text(const std::string &text)
 
 task_body decode_task(const std::vector<std::uint8_t> &bytes)
 {
-    const auto document = from_bytes(bytes);
-    return {document.at("id").get<std::uint64_t>(), genome_from(document.at("genome"))};
+    return decode_body(bytes, [](const json &document) {
+        return task_body{document.at("id").get<std::uint64_t>(), genome_from(document.at("genome"))};
+    });
 }
 
 result_body decode_result(const std::vector<std::uint8_t> &bytes)
 {
-    const auto document = from_bytes(bytes);
-    result_body body;
-    body.id = document.at("id").get<std::uint64_t>();
-    auto &record = body.record;
-    record.key = document.at("key").get<std::string>();
-    record.genome = genome_from(document.at("genome"));
-    record.ok = document.at("ok").get<bool>();
-    record.error = document.at("error").get<std::string>();
-    record.accuracy = document.at("accuracy").get<double>();
-    record.mce = document.at("mce").get<double>();
-    record.corruption_errors = document.at("corruption_errors").get<std::vector<double>>();
-    record.severity_errors = document.at("severity_errors").get<std::vector<double>>();
-    record.packed_bytes = document.at("packed_bytes").get<std::uint64_t>();
-    record.compression_ratio = document.at("compression_ratio").get<double>();
-    record.deflate_ratio = document.at("deflate_ratio").get<double>();
-    record.seconds = document.at("seconds").get<double>();
-    record.batch_position = document.at("batch_position").get<std::size_t>();
-    record.objectives = document.at("objectives").get<std::array<double, 3>>();
-    body.packed = document.at("packed").get_binary();
-    return body;
+    return decode_body(bytes, [](const json &document) {
+        result_body body;
+        body.id = document.at("id").get<std::uint64_t>();
+        auto &record = body.record;
+        record.key = document.at("key").get<std::string>();
+        record.genome = genome_from(document.at("genome"));
+        record.ok = document.at("ok").get<bool>();
+        record.error = document.at("error").get<std::string>();
+        record.accuracy = document.at("accuracy").get<double>();
+        record.mce = document.at("mce").get<double>();
+        record.corruption_errors = document.at("corruption_errors").get<std::vector<double>>();
+        record.severity_errors = document.at("severity_errors").get<std::vector<double>>();
+        record.packed_bytes = document.at("packed_bytes").get<std::uint64_t>();
+        record.compression_ratio = document.at("compression_ratio").get<double>();
+        record.deflate_ratio = document.at("deflate_ratio").get<double>();
+        record.seconds = document.at("seconds").get<double>();
+        record.objectives = document.at("objectives").get<std::array<double, 3>>();
+        body.packed = document.at("packed").get_binary();
+        return body;
+    });
 }
 
 ready_body decode_ready(const std::vector<std::uint8_t> &bytes)
 {
-    const auto document = from_bytes(bytes);
-    return {document.at("host").get<std::string>(), document.at("process_id").get<long>(),
-            document.at("fingerprint").get<std::vector<double>>()};
+    return decode_body(bytes, [](const json &document) {
+        return ready_body{document.at("host").get<std::string>(), document.at("process_id").get<long>(),
+                          document.at("fingerprint").get<std::vector<double>>()};
+    });
 }
 
 std::string decode_text(const std::vector<std::uint8_t> &bytes)
 {
-    return from_bytes(bytes).at("text").get<std::string>();
+    return decode_body(bytes, [](const json &document) { return document.at("text").get<std::string>(); });
 }
 
 std::vector<double> scoring_fingerprint(const genome_evaluator &evaluator)

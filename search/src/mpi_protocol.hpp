@@ -10,7 +10,8 @@
 #include <vector>
 
 // The messages between rank 0 (the coordinator) and the worker ranks of a distributed search. Bodies are
-// CBOR documents (binary JSON), so doubles travel bit for bit and packed models as raw bytes.
+// CBOR documents (binary JSON), so doubles keep their exact values (any NaN arrives as the quiet NaN) and
+// packed models travel as raw bytes.
 //
 //   rank 0 → worker: setup (the run configuration), task (an id and a genome), stop
 //   worker → rank 0: ready (host, process id, scoring fingerprint), result (an id, the evaluation record
@@ -32,7 +33,7 @@ struct message {
     std::vector<std::uint8_t> body;
 };
 
-// Sends a message; bodies above the eager limit block until the receiver takes them.
+// Sends a message. A body above the eager limit waits, polling with pauses, until the receiver takes it.
 void send(int destination, tag kind, const std::vector<std::uint8_t> &body = {});
 
 // The next message from `source` (any rank when negative), or none waiting.
@@ -49,6 +50,7 @@ struct task_body {
 
 struct result_body {
     std::uint64_t id = 0;
+    // Without its generation and batch position: rank 0 takes them from the task.
     evaluation_record record;
     std::vector<std::uint8_t> packed;
 };

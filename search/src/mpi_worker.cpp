@@ -7,6 +7,7 @@
 #include <crimp/engine/error.hpp>
 #include <crimp/search/evaluator_setup.hpp>
 #include <crimp/search/genome_runner.hpp>
+#include <crimp/search/genome_space.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -24,95 +25,114 @@ namespace
 
 namespace protocol = mpi_protocol;
 
-// The evaluation threads of a worker rank. The thread that talks MPI adds tasks and takes results; the
-// evaluation threads never call MPI, as MPI_THREAD_FUNNELED requires.
+// The evaluation threads of a worker rank. The thread that talks MPI adds tasks and takes results, and
+// the evaluation threads never call MPI, as MPI_THREAD_FUNNELED requires. The threads share their state
+// through a shared pointer, so that closing the slots need not wait for a running evaluation. After rank
+// 0 sends stop, the worker ends without finishing it (see mpi_environment::finalize_and_exit).
 class evaluation_slots
 {
 public:
     evaluation_slots(std::shared_ptr<const genome_evaluator> evaluator, worker_layout layout)
-        : m_evaluator(std::move(evaluator)), m_layout(layout)
+        : m_shared(std::make_shared<shared_state>())
     {
-        for (int i = 0; i < m_layout.workers; ++i) {
-            m_threads.emplace_back([this] { evaluate_until_closed(); });
+        m_shared->evaluator = std::move(evaluator);
+        m_shared->layout = layout;
+        try {
+            for (int i = 0; i < layout.workers; ++i) {
+                m_threads.emplace_back([state = m_shared] { evaluate_until_closed(*state); });
+            }
+        } catch (...) {
+            close();
+            throw;
         }
     }
 
-    // Lets the running evaluations finish; their results are dropped.
-    ~evaluation_slots()
-    {
-        {
-            std::lock_guard<std::mutex> lock(m_mutex);
-            m_closed = true;
-            m_pending.clear();
-        }
-        m_wake.notify_all();
-        for (auto &thread : m_threads) {
-            thread.join();
-        }
-    }
+    ~evaluation_slots() { close(); }
+
+    evaluation_slots(const evaluation_slots &) = delete;
+    evaluation_slots &operator=(const evaluation_slots &) = delete;
 
     void add(protocol::task_body task)
     {
         {
-            std::lock_guard<std::mutex> lock(m_mutex);
-            m_pending.push_back(std::move(task));
+            std::lock_guard<std::mutex> lock(m_shared->mutex);
+            m_shared->pending.push_back(std::move(task));
         }
-        m_wake.notify_one();
+        m_shared->wake.notify_one();
     }
 
     std::vector<protocol::result_body> take_finished()
     {
-        std::lock_guard<std::mutex> lock(m_mutex);
-        if (!m_failure.empty()) {
-            throw std::runtime_error(m_failure);
+        std::lock_guard<std::mutex> lock(m_shared->mutex);
+        if (!m_shared->failure.empty()) {
+            throw std::runtime_error(m_shared->failure);
         }
-        return std::exchange(m_finished, {});
+        return std::exchange(m_shared->finished, {});
     }
 
 private:
-    void evaluate_until_closed()
+    struct shared_state {
+        std::shared_ptr<const genome_evaluator> evaluator;
+        worker_layout layout;
+        std::mutex mutex;
+        std::condition_variable wake;
+        std::deque<protocol::task_body> pending;
+        std::vector<protocol::result_body> finished;
+        std::string failure;
+        bool closed = false;
+    };
+
+    // Drops the tasks not started and lets the threads go; a running evaluation ends on its own or
+    // with the process.
+    void close()
+    {
+        {
+            std::lock_guard<std::mutex> lock(m_shared->mutex);
+            m_shared->closed = true;
+            m_shared->pending.clear();
+        }
+        m_shared->wake.notify_all();
+        for (auto &thread : m_threads) {
+            thread.detach();
+        }
+        m_threads.clear();
+    }
+
+    static void evaluate_until_closed(shared_state &state)
     {
         for (;;) {
             protocol::task_body task;
             {
-                std::unique_lock<std::mutex> lock(m_mutex);
-                m_wake.wait(lock, [this] { return m_closed || !m_pending.empty(); });
-                if (m_closed) {
+                std::unique_lock<std::mutex> lock(state.mutex);
+                state.wake.wait(lock, [&state] { return state.closed || !state.pending.empty(); });
+                if (state.closed) {
                     return;
                 }
-                task = std::move(m_pending.front());
-                m_pending.pop_front();
+                task = std::move(state.pending.front());
+                state.pending.pop_front();
             }
             protocol::result_body result;
             result.id = task.id;
             try {
-                result.record = m_evaluator->evaluate(task.genome, m_layout.threads_per_worker, result.packed);
+                result.record = state.evaluator->evaluate(task.genome, state.layout.threads_per_worker, result.packed);
             } catch (const std::exception &error) {
-                std::lock_guard<std::mutex> lock(m_mutex);
-                m_failure = std::string("evaluation failed outside the genome: ") + error.what();
+                std::lock_guard<std::mutex> lock(state.mutex);
+                state.failure = "evaluating genome " + genome_key(task.genome) + " failed: " + error.what();
                 return;
             }
-            std::lock_guard<std::mutex> lock(m_mutex);
-            m_finished.push_back(std::move(result));
+            std::lock_guard<std::mutex> lock(state.mutex);
+            state.finished.push_back(std::move(result));
         }
     }
 
-    std::shared_ptr<const genome_evaluator> m_evaluator;
-    worker_layout m_layout;
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
-    std::deque<protocol::task_body> m_pending;
-    std::vector<protocol::result_body> m_finished;
-    std::string m_failure;
-    bool m_closed = false;
+    std::shared_ptr<shared_state> m_shared;
     std::vector<std::thread> m_threads;
 };
 
-std::shared_ptr<const genome_evaluator> set_up_evaluator(const search_config &config, const std::string &host)
+std::shared_ptr<const genome_evaluator> set_up_evaluator(const search_config &config)
 {
     if (!std::filesystem::is_regular_file(config.baseline)) {
-        throw input_error("baseline '" + config.baseline.string() + "' not found on host " + host
-                          + ": every rank reads the baseline and the dataset at the run's paths; put them on a "
+        throw input_error("baseline '" + config.baseline.string() + "' not found: every rank reads the baseline and the dataset at the run's paths; put them on a "
                             "shared filesystem or copy them to the same paths on every machine");
     }
     set_torch_threads(config.threads);
@@ -164,13 +184,17 @@ void serve_genome_evaluations(const mpi_environment &environment)
         protocol::send(protocol::coordinator, protocol::tag::stopped);
         return;
     }
+    if (first.kind != protocol::tag::setup) {
+        throw std::runtime_error("unexpected MPI message (tag " + std::to_string(static_cast<int>(first.kind))
+                                 + ") from rank 0 before the configuration");
+    }
 
     // 2. The baseline and the scoring images, once. Rank 0 receives the reason when they cannot be loaded.
     search_config config;
     std::shared_ptr<const genome_evaluator> evaluator;
     try {
         config = config_from_json(protocol::decode_text(first.body), "the configuration sent by rank 0");
-        evaluator = set_up_evaluator(config, environment.host());
+        evaluator = set_up_evaluator(config);
     } catch (const std::exception &error) {
         protocol::send(protocol::coordinator, protocol::tag::failure,
                        protocol::encode_text("host " + environment.host() + ": " + error.what()));

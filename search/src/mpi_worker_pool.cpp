@@ -22,12 +22,14 @@ namespace
 using clock_type = std::chrono::steady_clock;
 namespace protocol = mpi_protocol;
 
-std::string describe_fingerprint_mismatch(int rank, const protocol::ready_body &ready)
+std::string describe_fingerprint_mismatch(int rank, const protocol::ready_body &ready, const std::vector<double> &expected)
 {
-    return fmt::format("worker rank {} (host {}, process {}) scores the baseline differently from rank 0, so its "
-                       "scoring images differ: every rank must read the same dataset and baseline at the run's "
-                       "paths, with the same crimp build",
-                       rank, ready.host, ready.process_id);
+    const double worker_error = ready.fingerprint.empty() ? -1.0 : ready.fingerprint.front();
+    return fmt::format("worker rank {} (host {}, process {}) measured other baseline errors on its scoring images "
+                       "than rank 0 (clean error {} against {}), so its results would depend on where a genome "
+                       "runs: every rank must read the same dataset and baseline at the run's paths, with the same "
+                       "crimp and OpenCV builds",
+                       rank, ready.host, ready.process_id, worker_error, expected.front());
 }
 
 } // namespace
@@ -48,14 +50,23 @@ mpi_worker_pool::~mpi_worker_pool()
 
     // A worker may be blocked sending a result that rank 0 no longer needs. Receiving every message until
     // each worker sent `stopped` keeps both sides from waiting on each other in MPI_Finalize.
-    int stopped = 0;
+    std::vector<bool> stopped(static_cast<std::size_t>(m_size), false);
+    int stopped_count = 0;
     const auto deadline = clock_type::now() + m_timeout;
-    while (stopped < m_size - 1) {
+    while (stopped_count < m_size - 1) {
         if (auto received = protocol::poll(-1)) {
-            stopped += received->kind == protocol::tag::stopped ? 1 : 0;
+            if (received->kind == protocol::tag::stopped) {
+                stopped[static_cast<std::size_t>(received->source)] = true;
+                ++stopped_count;
+            } else if (received->kind == protocol::tag::failure) {
+                spdlog::error("worker rank {}: {}", received->source, protocol::decode_text(received->body));
+            }
         } else if (clock_type::now() > deadline) {
-            spdlog::error("{} worker rank(s) did not stop within {} s; ending the job", m_size - 1 - stopped,
-                          m_timeout.count());
+            std::string silent;
+            for (int rank = 1; rank < m_size; ++rank) {
+                silent += stopped[static_cast<std::size_t>(rank)] ? "" : " " + std::to_string(rank);
+            }
+            spdlog::error("worker rank(s){} did not stop within {} s; ending the job", silent, m_timeout.count());
             MPI_Abort(MPI_COMM_WORLD, 1);
         } else {
             std::this_thread::sleep_for(protocol::poll_interval);
@@ -63,9 +74,8 @@ mpi_worker_pool::~mpi_worker_pool()
     }
 }
 
-void mpi_worker_pool::start(const search_config &config, const genome_evaluator &reference)
+void mpi_worker_pool::start(const search_config &config)
 {
-    m_fingerprint = protocol::scoring_fingerprint(reference);
     m_slots_per_rank = resolve_worker_layout(config).workers;
     const auto setup = protocol::encode_text(config_to_json(config));
     for (int rank = 1; rank < m_size; ++rank) {
@@ -77,10 +87,15 @@ void mpi_worker_pool::start(const search_config &config, const genome_evaluator 
                  m_size - 1, m_slots_per_rank);
 }
 
+void mpi_worker_pool::check_workers_against(const genome_evaluator &reference)
+{
+    m_fingerprint = protocol::scoring_fingerprint(reference);
+}
+
 void mpi_worker_pool::run(const std::vector<evaluation_task> &tasks, const evaluation_sink &finished)
 {
     if (m_fingerprint.empty()) {
-        throw std::logic_error("mpi_worker_pool::run before start");
+        throw std::logic_error("mpi_worker_pool::run before check_workers_against");
     }
     std::size_t next = 0;
     const auto hand_out = [&] {
@@ -110,10 +125,19 @@ void mpi_worker_pool::run(const std::vector<evaluation_task> &tasks, const evalu
             break;
         case protocol::tag::result: {
             auto result = protocol::decode_result(received->body);
-            if (m_running.erase(result.id) == 0) {
-                throw std::runtime_error(fmt::format("worker rank {} returned task {}, which it was never given",
+            const auto found = m_running.find(result.id);
+            if (found == m_running.end() || found->second.rank != received->source) {
+                throw std::runtime_error(fmt::format("worker rank {} returned task {}, which it was not given",
                                                      received->source, result.id));
             }
+            const auto &task = tasks[found->second.task_index];
+            if (result.record.key != genome_key(task.genome)) {
+                throw std::runtime_error(fmt::format("worker rank {} returned genome {} for task {} of genome {}",
+                                                     received->source, result.record.key, result.id,
+                                                     genome_key(task.genome)));
+            }
+            result.record.batch_position = task.batch_position;
+            m_running.erase(found);
             ++m_ranks[static_cast<std::size_t>(received->source)].free_slots;
             ++m_results_received;
             m_result_bytes += received->body.size();
@@ -136,7 +160,7 @@ void mpi_worker_pool::handle_ready(int rank, const std::vector<std::uint8_t> &bo
 {
     const auto ready = protocol::decode_ready(body);
     if (ready.fingerprint != m_fingerprint) {
-        throw input_error(describe_fingerprint_mismatch(rank, ready));
+        throw input_error(describe_fingerprint_mismatch(rank, ready, m_fingerprint));
     }
     auto &worker = m_ranks[static_cast<std::size_t>(rank)];
     worker.state = rank_state::ready;
@@ -186,11 +210,6 @@ int mpi_worker_pool::free_rank() const
         }
     }
     return best;
-}
-
-std::string mpi_worker_pool::description() const
-{
-    return fmt::format("{} MPI worker rank(s) of {} genome(s) at once", m_size - 1, m_slots_per_rank);
 }
 
 std::string mpi_worker_pool::traffic_summary() const

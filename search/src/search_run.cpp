@@ -208,11 +208,14 @@ void search_session::run()
     // 1. The baseline, the scoring images and the evaluation service.
     set_torch_threads(m_config.threads);
     auto baseline = prepare_baseline(m_config);
+    if (m_ranks != nullptr) {
+        m_ranks->start(m_config);
+    }
     m_start = clock_type::now();
     m_context = std::make_shared<search_context>();
     auto evaluator = make_genome_evaluator(m_config, std::move(baseline));
     if (m_ranks != nullptr) {
-        m_ranks->start(m_config, *evaluator);
+        m_ranks->check_workers_against(*evaluator);
     }
     m_state.corruption_names = evaluator->validation().corruption_names;
     m_state.baseline_accuracy = 1.0 - evaluator->baseline_errors().clean_error;

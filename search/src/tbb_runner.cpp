@@ -2,7 +2,6 @@
 
 #include <crimp/search/evaluation_service.hpp>
 
-#include <fmt/format.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -34,11 +33,6 @@ void tbb_runner::run(const std::vector<evaluation_task> &tasks, const evaluation
                           },
                           tbb::simple_partitioner());
     });
-}
-
-std::string tbb_runner::description() const
-{
-    return fmt::format("{} TBB worker(s) of {} LibTorch thread(s)", m_layout.workers, m_layout.threads_per_worker);
 }
 
 } // namespace crimp::search

@@ -32,9 +32,6 @@ public:
     // Evaluates every task (until a stop request) and hands each result to `finished`, in any order.
     // Records carry the task's batch position; the caller sets their generation.
     virtual void run(const std::vector<evaluation_task> &tasks, const evaluation_sink &finished) = 0;
-
-    // Where the genomes run, for the log: "2 TBB workers", "3 MPI worker ranks".
-    virtual std::string description() const = 0;
 };
 
 // How one process shares its cores: `workers` genomes at once, each with `threads_per_worker` LibTorch

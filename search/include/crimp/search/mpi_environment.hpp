@@ -20,9 +20,14 @@ public:
     // The name MPI gives this process's machine.
     const std::string &host() const { return m_host; }
 
-    // Ends every rank of the job with `status`: the only way out when a worker rank stopped answering,
-    // since MPI_Finalize would wait for it.
+    // Ends every rank of the job with `status`: the only way out when a worker rank timed out, since
+    // MPI_Finalize would wait for it.
     [[noreturn]] void abort(int status) const;
+
+    // Flushes the output, finalises MPI and ends this process with `status` at once, without waiting
+    // for other threads or running destructors: how a worker rank leaves an evaluation that rank 0 no
+    // longer needs.
+    [[noreturn]] void finalize_and_exit(int status) const;
 
 private:
     int m_rank = 0;

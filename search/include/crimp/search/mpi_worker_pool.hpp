@@ -14,8 +14,8 @@ namespace crimp::search
 
 class genome_evaluator;
 
-// Raised on rank 0 when a worker rank gave no result within the timeout. The run file still holds every
-// finished evaluation and the last complete generation; the caller ends the job with
+// Raised on rank 0 when a worker rank gave no result within the timeout. The run file still contains
+// every finished evaluation and the last complete generation. The caller ends the job with
 // mpi_environment::abort, since the silent rank cannot take part in MPI_Finalize.
 class mpi_worker_lost : public std::runtime_error
 {
@@ -38,12 +38,14 @@ public:
     mpi_worker_pool &operator=(const mpi_worker_pool &) = delete;
 
     // Sends the configuration to every worker rank, which then loads the baseline and builds its
-    // scoring images. `reference` is rank 0's evaluator: a worker whose scoring images differ from its
-    // own is refused. Ranks join as they become ready; run() waits for them.
-    void start(const search_config &config, const genome_evaluator &reference);
+    // scoring images while rank 0 builds its own. Ranks join as they become ready; run() waits for them.
+    void start(const search_config &config);
+
+    // Sets rank 0's evaluator as the reference: a worker whose baseline errors on its scoring images
+    // differ from the reference's is rejected. Needed before run().
+    void check_workers_against(const genome_evaluator &reference);
 
     void run(const std::vector<evaluation_task> &tasks, const evaluation_sink &finished) override;
-    std::string description() const override;
 
     // Message counts and mean sizes so far, for the log and the scaling model of docs/distributed.md.
     std::string traffic_summary() const;

@@ -16,7 +16,6 @@ public:
     tbb_runner(std::shared_ptr<const genome_evaluator> evaluator, worker_layout layout);
 
     void run(const std::vector<evaluation_task> &tasks, const evaluation_sink &finished) override;
-    std::string description() const override;
 
 private:
     std::shared_ptr<const genome_evaluator> m_evaluator;
