@@ -58,6 +58,11 @@ output=$("${launch[@]}" -np 1 "$crimp" search --mpi --out "$scratch/single.h5" "
 front "$scratch/single.h5" single
 same_as_reference single
 
+# An invalid timeout is rejected before MPI starts, on every rank alike.
+output=$("${launch[@]}" -np 2 "$crimp" search --mpi --out "$scratch/invalid.h5" "${search_args[@]}" --mpi-timeout 0 2>&1)
+[[ $? -ne 0 && $output == *"invalid --mpi-timeout 0"* && ! -e $scratch/invalid.h5 ]] \
+    || fail "--mpi-timeout 0 was not rejected: $output"
+
 # worker_pid RUN: the process id of worker rank 1 of the job writing RUN, once it exists.
 worker_pid() {
     local pid

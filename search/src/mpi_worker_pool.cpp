@@ -11,6 +11,7 @@
 #include <mpi.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <thread>
 
 namespace crimp::search
@@ -24,12 +25,16 @@ namespace protocol = mpi_protocol;
 
 std::string describe_fingerprint_mismatch(int rank, const protocol::ready_body &ready, const std::vector<double> &expected)
 {
-    const double worker_error = ready.fingerprint.empty() ? -1.0 : ready.fingerprint.front();
+    std::string difference = fmt::format("{} values against {}", ready.fingerprint.size(), expected.size());
+    if (ready.fingerprint.size() == expected.size()) {
+        const auto first = std::mismatch(expected.begin(), expected.end(), ready.fingerprint.begin());
+        difference = fmt::format("value {}: {} against {}", first.first - expected.begin(), *first.second, *first.first);
+    }
     return fmt::format("worker rank {} (host {}, process {}) measured other baseline errors on its scoring images "
-                       "than rank 0 (clean error {} against {}), so its results would depend on where a genome "
-                       "runs: every rank must read the same dataset and baseline at the run's paths, with the same "
-                       "crimp and OpenCV builds",
-                       rank, ready.host, ready.process_id, worker_error, expected.front());
+                       "than rank 0 (first difference at {}), so its results would depend on where a genome runs: "
+                       "every rank must read the same dataset and baseline at the run's paths, with the same crimp "
+                       "and OpenCV builds",
+                       rank, ready.host, ready.process_id, difference);
 }
 
 } // namespace
@@ -59,7 +64,12 @@ mpi_worker_pool::~mpi_worker_pool()
                 stopped[static_cast<std::size_t>(received->source)] = true;
                 ++stopped_count;
             } else if (received->kind == protocol::tag::failure) {
-                spdlog::error("worker rank {}: {}", received->source, protocol::decode_text(received->body));
+                // A destructor must not throw, so a malformed message is logged as such.
+                try {
+                    spdlog::error("worker rank {}: {}", received->source, protocol::decode_text(received->body));
+                } catch (const std::exception &error) {
+                    spdlog::error("worker rank {}: {}", received->source, error.what());
+                }
             }
         } else if (clock_type::now() > deadline) {
             std::string silent;
