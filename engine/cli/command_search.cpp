@@ -112,6 +112,10 @@ void print_status(const po::variables_map &values)
               << "evaluations:  " << state.evaluations.size() << " (" << failures << " failed, " << state.cache_hits
               << " cache hits)\n"
               << "elapsed:      " << format_duration(state.elapsed_seconds) << '\n';
+    if (config.simulate_eval_ms > 0) {
+        std::cout << "simulated:    every evaluation slept " << config.simulate_eval_ms
+                  << " ms and made up its objectives (--simulate-eval-ms), so the run has no models\n";
+    }
     if (done >= 0 && done < config.generations) {
         const double per_generation = state.generations.back().elapsed_seconds / static_cast<double>(done + 1);
         std::cout << "time left:    " << format_duration(per_generation * (config.generations - done))

@@ -90,14 +90,14 @@ void add_mpi_options(po::options_description &options)
 void run_search_step(const po::variables_map &values, const std::string &run_file,
                      const std::function<void(mpi_worker_pool *)> &step)
 {
-    if (values.count("mpi") == 0U) {
-        run_interruptible(run_file, [&] { step(nullptr); });
-        return;
-    }
     // Checked before MPI starts, so that every rank stops alike.
     const int timeout = values["mpi-timeout"].as<int>();
     if (timeout < 1) {
         throw usage_error(fmt::format("invalid --mpi-timeout {}: expected a number of seconds, 1 or more", timeout));
+    }
+    if (values.count("mpi") == 0U) {
+        run_interruptible(run_file, [&] { step(nullptr); });
+        return;
     }
     const mpi_environment environment;
     if (environment.size() == 1) {

@@ -34,11 +34,17 @@ scoring_request scoring_request_of(const search_config &config, const trained_mo
 
 } // namespace
 
-trained_model prepare_baseline(const search_config &config)
+trained_model prepare_baseline(const search_config &config, bool may_train)
 {
+    if (!std::filesystem::exists(config.baseline) && !may_train) {
+        throw input_error("baseline '" + config.baseline.string()
+                          + "' not found: the run's evaluations were made with it, so restore the file at that path "
+                            "to continue the run");
+    }
     if (!std::filesystem::exists(config.baseline)) {
-        spdlog::info("baseline '{}' not found: training {} for {} epoch(s)", config.baseline.string(),
-                     config.architecture, config.baseline_epochs);
+        spdlog::warn("baseline '{}' not found: training {} for {} epoch(s) first, which takes a while; pass the path "
+                     "of a trained baseline to skip this",
+                     config.baseline.string(), config.architecture, config.baseline_epochs);
         training_options options;
         options.architecture = config.architecture;
         options.dataset = parse_dataset(config.dataset);

@@ -207,7 +207,8 @@ void search_session::run()
 {
     // 1. The baseline, the scoring images and the evaluation service.
     set_torch_threads(m_config.threads);
-    auto baseline = prepare_baseline(m_config);
+    // A run killed while its baseline trained has no evaluations yet and may train it again.
+    auto baseline = prepare_baseline(m_config, m_state.evaluations.empty());
     if (m_ranks != nullptr) {
         m_ranks->start(m_config);
     }
@@ -265,7 +266,8 @@ void search_session::run()
         spdlog::info("MPI traffic: {}", m_ranks->traffic_summary());
     }
     const double outside = m_state.elapsed_seconds - m_state.evaluation_seconds;
-    spdlog::info("search finished: {} evaluations in {}, {:.1f}% of the wall time outside genome evaluation",
+    spdlog::info("search finished: {} evaluations in {}, {:.1f}% of the wall time outside genome evaluation and "
+                 "front scoring",
                  m_state.evaluations.size(), format_duration(m_state.elapsed_seconds),
                  100.0 * outside / std::max(1e-9, m_state.elapsed_seconds));
 }

@@ -8,9 +8,11 @@
 namespace crimp::search
 {
 
-// Loads the configured baseline, training it first when its file is absent. Raises usage_error when it
-// does not match the configured architecture and dataset or held out no validation images.
-trained_model prepare_baseline(const search_config &config);
+// Loads the configured baseline. When its file is absent, trains it first if `may_train`, and raises
+// input_error otherwise (a run with evaluations must keep the baseline they were made with). Raises
+// usage_error when it does not match the configured architecture and dataset or held out no validation
+// images.
+trained_model prepare_baseline(const search_config &config, bool may_train = true);
 
 // The evaluator of a configuration: its validation scoring set (from the baseline's split) and its
 // fine-tuning images.
