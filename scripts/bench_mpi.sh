@@ -7,7 +7,7 @@
 # only coordinates. It also prints the ideal time: whole rounds of evaluations, Σ ceil(new genomes / workers)
 # · eval-ms over the generations, with no cost for messages or rank 0. It checks that every run made the
 # same evaluations. The data are a tiny random CIFAR-10, since simulated evaluations do not look at
-# them; new random data change the search path, and with it the evaluation count, from call to call.
+# them. New random data can change the search path, and so the evaluation count, from call to call.
 #
 # It needs mpirun and /usr/bin/python3 with h5py, takes about 2 minutes with the defaults, and exits
 # with status 1 when a run's evaluations differ from the one-process run's.

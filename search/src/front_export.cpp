@@ -51,7 +51,7 @@ std::size_t export_front(const std::filesystem::path &run_file, const std::files
     const auto state = read_run_file(run_file);
     const auto config = config_from_json(state.config_json, run_file.string());
     if (config.simulate_eval_ms > 0) {
-        throw usage_error("run file '" + run_file.string() + "' holds simulated evaluations (simulate_eval_ms "
+        throw usage_error("run file '" + run_file.string() + "' contains simulated evaluations (simulate_eval_ms "
                           + std::to_string(config.simulate_eval_ms)
                           + "), made for scaling studies: it has no models to export; run the search without "
                             "--simulate-eval-ms");

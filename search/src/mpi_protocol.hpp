@@ -13,9 +13,9 @@
 // CBOR documents (binary JSON), so doubles keep their exact values (any NaN arrives as the quiet NaN) and
 // packed models travel as raw bytes.
 //
-//   rank 0 → worker: setup (the run configuration), task (an id and a genome), stop
+//   rank 0 → worker: setup (the run configuration), task (an id and a genome), stop.
 //   worker → rank 0: ready (host, process id, scoring fingerprint), result (an id, the evaluation record
-//                    and the packed model), failure (a message), stopped (the last message of a worker)
+//                    and the packed model), failure (a message), stopped (the last message of a worker).
 namespace crimp::search::mpi_protocol
 {
 

@@ -239,7 +239,7 @@ void search_session::run()
         complete_generation(0, population, algorithm);
     } else {
         algorithm = load_algorithm(m_state.checkpoint->algorithm, m_run_file);
-        // The checkpoint holds the evaluator of the launch that wrote it; this launch may run elsewhere.
+        // The checkpoint contains the evaluator of the launch that wrote it, and this launch may differ.
         algorithm.extract<pagmo::nsga2>()->set_bfe(batch_evaluator());
         population = restored_population(problem);
         spdlog::info("resuming {} after generation {} with {} evaluations", m_run_file.string(),

@@ -34,7 +34,7 @@ public:
     virtual void run(const std::vector<evaluation_task> &tasks, const evaluation_sink &finished) = 0;
 };
 
-// How one process shares its cores: `workers` genomes at once, each with `threads_per_worker` LibTorch
+// The core sharing of one process: `workers` genomes at once, each with `threads_per_worker` LibTorch
 // threads, never more than the configured threads together.
 struct worker_layout {
     int workers = 1;
